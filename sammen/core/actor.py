@@ -1,0 +1,27 @@
+"""The acting person, passed explicitly to every service and selector."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sammen.organisation.models import Membership, Municipality, OrgUnit, StaffMember
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """A staff member acting in one role in one unit of one municipality."""
+
+    staff: StaffMember
+    municipality: Municipality
+    membership: Membership
+    role: str
+    unit: OrgUnit
+
+    @property
+    def municipality_id(self) -> object:
+        return self.municipality.pk
+
+    def has_role(self, *roles: str) -> bool:
+        return self.role in roles

@@ -1,0 +1,98 @@
+"""Cross-cutting request handling: access rules, domain errors, no-store caching."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from sammen.core.access_rules import Rule
+from sammen.core.errors import DomainError, Forbidden, ValidationFailed
+
+Handler = Callable[[HttpRequest], HttpResponse]
+
+
+def is_api_request(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/")
+
+
+def problem_response(error: DomainError) -> HttpResponse:
+    """RFC 9457 problem+json body for the JSON API."""
+    body: dict[str, Any] = {
+        "type": "about:blank",
+        "title": error.title,
+        "status": error.status_code,
+        "detail": error.message,
+    }
+    if isinstance(error, ValidationFailed) and error.field_errors:
+        body["errors"] = error.field_errors
+    return HttpResponse(
+        json.dumps(body, ensure_ascii=False),
+        status=error.status_code,
+        content_type="application/problem+json",
+    )
+
+
+def error_page(request: HttpRequest, error: DomainError) -> HttpResponse:
+    if is_api_request(request):
+        return problem_response(error)
+    template = {404: "errors/404.html", 403: "errors/403.html"}.get(
+        error.status_code, "errors/error.html"
+    )
+    return render(request, template, {"error": error}, status=error.status_code)
+
+
+class AccessRuleMiddleware:
+    """Enforces the rule each view declares; a view without one is refused (deny by default)."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., Any],
+        view_args: tuple[Any, ...],
+        view_kwargs: dict[str, Any],
+    ) -> HttpResponse | None:
+        rule: Rule | None = getattr(view_func, "access_rule", None)
+        if rule is None:
+            return error_page(request, Forbidden("Siden har ingen adgangsregel."))
+        try:
+            return rule.check(request)
+        except DomainError as error:
+            return error_page(request, error)
+
+
+class DomainErrorMiddleware:
+    """Maps DomainError raised anywhere in a view to its HTTP answer, once, for all modules."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, DomainError):
+            return error_page(request, exception)
+        return None
+
+
+class NoStoreMiddleware:
+    """Pages may carry citizen data: no browser or proxy may keep a copy (static files excepted)."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if not request.path.startswith("/static/"):
+            response["Cache-Control"] = "no-store, private"
+        return response

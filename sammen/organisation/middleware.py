@@ -1,0 +1,59 @@
+"""Session lifetime and the actor: who is acting, in which role and unit, on this request."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+
+from sammen.core.access_rules import AUTH_ANONYMOUS, AUTH_COMPLETE, AUTH_MFA_PENDING
+from sammen.organisation import selectors, services
+
+Handler = Callable[[HttpRequest], HttpResponse]
+
+
+class SessionLifetimeMiddleware:
+    """Idle timeout and absolute lifetime, enforced server-side: an expired session is flushed."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            now = timezone.now().timestamp()
+            auth_time = float(request.session.get(services.SESSION_AUTH_TIME, 0))
+            last = float(request.session.get(services.SESSION_LAST_ACTIVITY, 0))
+            idle = settings.SAMMEN_SESSION_IDLE_TIMEOUT.total_seconds()
+            absolute = settings.SAMMEN_SESSION_ABSOLUTE_LIFETIME.total_seconds()
+            if now - last > idle or now - auth_time > absolute:
+                services.session_end(request=request)
+                messages.info(request, "Du er blevet logget ud, fordi sessionen er udløbet.")
+            else:
+                request.session[services.SESSION_LAST_ACTIVITY] = now
+        return self.get_response(request)
+
+
+class ActorMiddleware:
+    """Sets request.auth_state and request.actor for the access rules and the views."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.actor = None  # type: ignore[attr-defined]
+        request.auth_state = AUTH_ANONYMOUS  # type: ignore[attr-defined]
+        user = request.user
+        if user.is_authenticated:
+            verified = getattr(user, "is_verified", lambda: False)()
+            if services.mfa_required_for(user) and not verified:
+                request.auth_state = AUTH_MFA_PENDING  # type: ignore[attr-defined]
+            else:
+                request.auth_state = AUTH_COMPLETE  # type: ignore[attr-defined]
+                request.actor = selectors.actor_for_user(  # type: ignore[attr-defined]
+                    user=user,
+                    membership_id=request.session.get(services.SESSION_ACTIVE_MEMBERSHIP),
+                )
+        return self.get_response(request)

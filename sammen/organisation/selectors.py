@@ -1,0 +1,96 @@
+"""Reads for the organisation. Every read is scoped to the actor's municipality."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from sammen.core.actor import Actor
+from sammen.core.errors import NotFound
+from sammen.core.ids import parse_uuid
+from sammen.organisation.models import Membership, OrgUnit, StaffMember
+
+
+def actor_for_user(*, user: Any, membership_id: str | None) -> Actor | None:
+    """Build the actor from the user's staff record and the session's chosen membership."""
+    staff = (
+        StaffMember.objects.select_related("municipality").filter(user=user, is_active=True).first()
+    )
+    if staff is None:
+        return None
+    memberships = Membership.objects.select_related("unit").filter(
+        staff=staff, unit__is_active=True
+    )
+    membership = None
+    if membership_id:
+        try:
+            membership = memberships.filter(pk=parse_uuid(membership_id)).first()
+        except NotFound:
+            membership = None
+    if membership is None:
+        membership = memberships.first()
+    if membership is None:
+        return None
+    return Actor(
+        staff=staff,
+        municipality=staff.municipality,
+        membership=membership,
+        role=membership.role,
+        unit=membership.unit,
+    )
+
+
+def unit_list(*, actor: Actor) -> QuerySet[OrgUnit]:
+    return OrgUnit.objects.for_municipality(actor.municipality).select_related("parent")
+
+
+def unit_tree(*, actor: Actor) -> list[tuple[OrgUnit, int]]:
+    """Units in tree order with their depth, for indented lists."""
+    units = list(unit_list(actor=actor))
+    children: dict[Any, list[OrgUnit]] = {}
+    for unit in units:
+        children.setdefault(unit.parent_id, []).append(unit)
+    ordered: list[tuple[OrgUnit, int]] = []
+
+    def walk(parent_id: Any, depth: int) -> None:
+        for unit in sorted(children.get(parent_id, []), key=lambda u: u.name):
+            ordered.append((unit, depth))
+            walk(unit.pk, depth + 1)
+
+    walk(None, 0)
+    return ordered
+
+
+def unit_get(*, actor: Actor, unit_id: Any) -> OrgUnit:
+    unit = unit_list(actor=actor).filter(pk=parse_uuid(unit_id)).first()
+    if unit is None:
+        raise NotFound()
+    return unit
+
+
+def staff_list(*, actor: Actor) -> QuerySet[StaffMember]:
+    return StaffMember.objects.for_municipality(actor.municipality).select_related("user")
+
+
+def staff_get(*, actor: Actor, staff_id: Any) -> StaffMember:
+    staff = staff_list(actor=actor).filter(pk=parse_uuid(staff_id)).first()
+    if staff is None:
+        raise NotFound()
+    return staff
+
+
+def membership_list(*, staff: StaffMember) -> QuerySet[Membership]:
+    return Membership.objects.filter(staff=staff).select_related("unit")
+
+
+def membership_get(*, actor: Actor, membership_id: Any) -> Membership:
+    membership = (
+        Membership.objects.for_municipality(actor.municipality)
+        .select_related("staff", "unit")
+        .filter(pk=parse_uuid(membership_id))
+        .first()
+    )
+    if membership is None:
+        raise NotFound()
+    return membership

@@ -1,0 +1,299 @@
+"""Writes for the organisation: login sessions, two-factor, units, staff and memberships."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import auth
+from django.contrib.sessions.models import Session
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from sammen.core.actor import Actor
+from sammen.core.errors import Forbidden, NotFound, ValidationFailed
+from sammen.core.ids import parse_uuid
+from sammen.organisation.models import (
+    ALLOWED_PARENT_KINDS,
+    MFA_ROLES,
+    LoginSession,
+    Membership,
+    OrgUnit,
+    Role,
+    StaffMember,
+    User,
+)
+
+SESSION_AUTH_TIME = "sammen_auth_time"
+SESSION_LAST_ACTIVITY = "sammen_last_activity"
+SESSION_ACTIVE_MEMBERSHIP = "sammen_active_membership"
+
+
+# --- Login -----------------------------------------------------------------------------------
+
+
+def mfa_required_for(user: Any) -> bool:
+    """Two-factor is required for any account that can reach citizen data or grant access."""
+    if not settings.SAMMEN_MFA_REQUIRED:
+        return False
+    if getattr(user, "is_superuser", False):
+        return True
+    return Membership.objects.filter(
+        staff__user=user, staff__is_active=True, role__in=MFA_ROLES
+    ).exists()
+
+
+def login_complete(*, request: HttpRequest, user: User) -> None:
+    """First factor accepted: start a fresh session (new id) and record it server-side."""
+    auth.login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    now = timezone.now().timestamp()
+    request.session[SESSION_AUTH_TIME] = now
+    request.session[SESSION_LAST_ACTIVITY] = now
+    request.session.save()
+    LoginSession.objects.create(user=user, session_key=request.session.session_key or "")
+
+
+def session_end(*, request: HttpRequest) -> None:
+    """Log out: the session row is deleted, so the old cookie is dead server-side."""
+    key = request.session.session_key
+    if key:
+        LoginSession.objects.filter(session_key=key, ended_at__isnull=True).update(
+            ended_at=timezone.now()
+        )
+    auth.logout(request)
+
+
+def sessions_end_all_for_user(*, user: User) -> int:
+    """End every session the user holds (disabling, password reset by an administrator)."""
+    rows = LoginSession.objects.filter(user=user, ended_at__isnull=True)
+    keys = list(rows.values_list("session_key", flat=True))
+    Session.objects.filter(session_key__in=keys).delete()
+    rows.update(ended_at=timezone.now())
+    return len(keys)
+
+
+def totp_device_for_enrolment(*, user: User) -> TOTPDevice:
+    """The unconfirmed device shown as a QR code until the user proves they have set it up."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Sammen", confirmed=False)
+    return device
+
+
+def totp_verify(*, request: HttpRequest, user: User, token: str) -> bool:
+    """Check a code against the user's device; on first success confirm it (enrolment)."""
+    token = token.strip().replace(" ", "")
+    confirmed = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    device = confirmed or TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None or not token.isdigit() or not device.verify_token(token):
+        return False
+    if not device.confirmed:
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+    old_key = request.session.session_key
+    otp_login(request, device)
+    request.session.cycle_key()  # a new session id once the second factor is accepted
+    LoginSession.objects.filter(session_key=old_key, ended_at__isnull=True).update(
+        session_key=request.session.session_key or ""
+    )
+    return True
+
+
+# --- Active role ------------------------------------------------------------------------------
+
+
+def membership_activate(
+    *, request: HttpRequest, staff: StaffMember, membership_id: Any
+) -> Membership:
+    """Switch the active role; the actor follows it from the next request on."""
+    membership = Membership.objects.filter(
+        pk=parse_uuid(membership_id), staff=staff, unit__is_active=True
+    ).first()
+    if membership is None:
+        raise NotFound()
+    request.session[SESSION_ACTIVE_MEMBERSHIP] = str(membership.pk)
+    return membership
+
+
+# --- Administration ---------------------------------------------------------------------------
+
+
+def _require_admin(actor: Actor) -> None:
+    if actor.role != Role.ADMINISTRATOR:
+        raise Forbidden("Kun administratorer kan ændre organisationen.")
+
+
+def _validate_parent(actor: Actor, kind: str, parent: OrgUnit | None, unit: OrgUnit | None) -> None:
+    if parent is not None and parent.municipality_id != actor.municipality.pk:
+        raise NotFound()
+    allowed = ALLOWED_PARENT_KINDS.get(kind, set())
+    parent_kind = parent.kind if parent else None
+    if parent_kind not in allowed:
+        raise ValidationFailed(
+            field_errors={"parent": ["Enhedstypen kan ikke ligge under den valgte enhed."]}
+        )
+    # No cycles: the parent may not be the unit itself or one of its descendants.
+    ancestor = parent
+    while ancestor is not None and unit is not None:
+        if ancestor.pk == unit.pk:
+            raise ValidationFailed(
+                field_errors={"parent": ["En enhed kan ikke ligge under sig selv."]}
+            )
+        ancestor = ancestor.parent
+
+
+def _validate_unique_name(
+    actor: Actor, name: str, parent: OrgUnit | None, unit: OrgUnit | None
+) -> None:
+    clash = OrgUnit.objects.for_municipality(actor.municipality).filter(name=name, parent=parent)
+    if unit is not None:
+        clash = clash.exclude(pk=unit.pk)
+    if clash.exists():
+        raise ValidationFailed(
+            field_errors={"name": ["Der findes allerede en enhed med det navn her."]}
+        )
+
+
+@transaction.atomic
+def unit_create(
+    *, actor: Actor, name: str, kind: str, area: str, parent: OrgUnit | None
+) -> OrgUnit:
+    _require_admin(actor)
+    name = name.strip()
+    if not name:
+        raise ValidationFailed(field_errors={"name": ["Skriv enhedens navn."]})
+    _validate_parent(actor, kind, parent, None)
+    _validate_unique_name(actor, name, parent, None)
+    return OrgUnit.objects.create(
+        municipality=actor.municipality, name=name, kind=kind, area=area, parent=parent
+    )
+
+
+@transaction.atomic
+def unit_update(
+    *,
+    actor: Actor,
+    unit: OrgUnit,
+    name: str,
+    kind: str,
+    area: str,
+    parent: OrgUnit | None,
+    is_active: bool,
+) -> OrgUnit:
+    _require_admin(actor)
+    if unit.municipality_id != actor.municipality.pk:
+        raise NotFound()
+    name = name.strip()
+    if not name:
+        raise ValidationFailed(field_errors={"name": ["Skriv enhedens navn."]})
+    _validate_parent(actor, kind, parent, unit)
+    _validate_unique_name(actor, name, parent, unit)
+    if not is_active and unit.children.filter(is_active=True).exists():
+        raise ValidationFailed(field_errors={"is_active": ["Luk først de underliggende enheder."]})
+    unit.name, unit.kind, unit.area, unit.parent, unit.is_active = (
+        name,
+        kind,
+        area,
+        parent,
+        is_active,
+    )
+    unit.save()
+    return unit
+
+
+@transaction.atomic
+def staff_create(
+    *,
+    actor: Actor,
+    username: str,
+    first_name: str,
+    last_name: str,
+    profession: str,
+    email: str,
+    password: str,
+) -> StaffMember:
+    _require_admin(actor)
+    username = username.strip().lower()
+    if User.objects.filter(username=username).exists():
+        raise ValidationFailed(field_errors={"username": ["Brugernavnet er optaget."]})
+    user = User.objects.create_user(username=username, password=password, email=email)
+    return StaffMember.objects.create(
+        municipality=actor.municipality,
+        user=user,
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        profession=profession,
+        email=email,
+    )
+
+
+@transaction.atomic
+def staff_update(
+    *,
+    actor: Actor,
+    staff: StaffMember,
+    first_name: str,
+    last_name: str,
+    profession: str,
+    email: str,
+) -> StaffMember:
+    _require_admin(actor)
+    if staff.municipality_id != actor.municipality.pk:
+        raise NotFound()
+    staff.first_name, staff.last_name = first_name.strip(), last_name.strip()
+    staff.profession, staff.email = profession, email
+    staff.save()
+    return staff
+
+
+@transaction.atomic
+def staff_set_active(*, actor: Actor, staff: StaffMember, active: bool) -> StaffMember:
+    """Disable or re-enable a staff member. Disabling ends all their sessions at once."""
+    _require_admin(actor)
+    if staff.municipality_id != actor.municipality.pk:
+        raise NotFound()
+    if staff.pk == actor.staff.pk and not active:
+        raise ValidationFailed("Du kan ikke deaktivere dig selv.")
+    staff.is_active = active
+    staff.save(update_fields=["is_active", "updated_at"])
+    User.objects.filter(pk=staff.user_id).update(is_active=active)
+    if not active:
+        sessions_end_all_for_user(user=staff.user)
+    return staff
+
+
+@transaction.atomic
+def membership_add(*, actor: Actor, staff: StaffMember, unit: OrgUnit, role: str) -> Membership:
+    _require_admin(actor)
+    if actor.municipality.pk not in (staff.municipality_id, unit.municipality_id) or (
+        staff.municipality_id != unit.municipality_id
+    ):
+        raise NotFound()
+    if not unit.is_active:
+        raise ValidationFailed(field_errors={"unit": ["Enheden er lukket."]})
+    if Membership.objects.filter(staff=staff, unit=unit, role=role).exists():
+        raise ValidationFailed(field_errors={"role": ["Medarbejderen har allerede den rolle her."]})
+    is_first = not staff.memberships.exists()
+    return Membership.objects.create(
+        municipality=actor.municipality, staff=staff, unit=unit, role=role, is_primary=is_first
+    )
+
+
+@transaction.atomic
+def membership_remove(*, actor: Actor, membership: Membership) -> None:
+    _require_admin(actor)
+    if membership.municipality_id != actor.municipality.pk:
+        raise NotFound()
+    if membership.pk == actor.membership.pk:
+        raise ValidationFailed("Du kan ikke fjerne den rolle, du selv bruger nu.")
+    staff = membership.staff
+    was_primary = membership.is_primary
+    membership.delete()
+    if was_primary:
+        successor = staff.memberships.first()
+        if successor is not None:
+            successor.is_primary = True
+            successor.save(update_fields=["is_primary", "updated_at"])

@@ -1,0 +1,334 @@
+"""Login, two-factor, start page, role switch and the municipality's administration pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import segno
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST
+from django.views.i18n import set_language as django_set_language
+
+from sammen.core.access_rules import (
+    AUTH_COMPLETE,
+    AUTH_MFA_PENDING,
+    MFA_PENDING,
+    PUBLIC,
+    STAFF,
+    access_rule,
+    roles,
+)
+from sammen.core.errors import ValidationFailed
+from sammen.core.forms import form_add_domain_errors, render_form
+from sammen.organisation import selectors, services
+from sammen.organisation.forms import (
+    LoginForm,
+    MembershipForm,
+    StaffCreateForm,
+    StaffForm,
+    TotpForm,
+    UnitForm,
+    staff_initial,
+)
+from sammen.organisation.models import Role
+
+ADMIN = roles(Role.ADMINISTRATOR)
+
+
+def _safe_next(request: HttpRequest, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return default
+
+
+# --- Login ----------------------------------------------------------------------------------
+
+
+@access_rule(PUBLIC)
+@require_http_methods(["GET", "POST"])
+def login_view(request: HttpRequest) -> HttpResponse:
+    state = getattr(request, "auth_state", None)
+    if state == AUTH_COMPLETE:
+        return redirect("organisation:home")
+    if state == AUTH_MFA_PENDING:
+        return redirect("organisation:mfa")
+    form = LoginForm(request, data=request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            services.login_complete(request=request, user=form.get_user())
+            if services.mfa_required_for(form.get_user()):
+                return redirect(f"/log-ind/totp/?next={_safe_next(request, '/')}")
+            return redirect(_safe_next(request, "/"))
+        return render(request, "organisation/login.html", {"form": form}, status=422)
+    return render(request, "organisation/login.html", {"form": form})
+
+
+def login_locked_out(
+    request: HttpRequest, original_response: Any = None, credentials: Any = None
+) -> HttpResponse:
+    """django-axes lockout: the same answer whether or not the username exists."""
+    context = {
+        "form": LoginForm(request),
+        "lockout": "For mange mislykkede forsøg. Kontoen er midlertidigt låst. Prøv igen senere.",
+    }
+    return render(request, "organisation/login.html", context, status=429)
+
+
+@access_rule(MFA_PENDING)
+@require_http_methods(["GET", "POST"])
+def mfa_view(request: HttpRequest) -> HttpResponse:
+    """Second factor: verify a TOTP code, or enrol a new authenticator app the first time."""
+    if getattr(request, "auth_state", None) == AUTH_COMPLETE:
+        return redirect("organisation:home")
+    user: Any = request.user
+    enrolling = not user.totpdevice_set.filter(confirmed=True).exists()
+    context: dict[str, Any] = {"enrolling": enrolling, "next": _safe_next(request, "/")}
+    if enrolling:
+        device = services.totp_device_for_enrolment(user=user)
+        context["qr_svg"] = segno.make(device.config_url, error="m").svg_data_uri(scale=5)
+        context["secret"] = _base32(device.bin_key)
+    form = TotpForm(request.POST or None)
+    context["form"] = form
+    if request.method == "POST":
+        if form.is_valid() and services.totp_verify(
+            request=request, user=user, token=form.cleaned_data["token"]
+        ):
+            return redirect(context["next"])
+        if form.is_valid():
+            form.add_error("token", "Koden er forkert eller udløbet. Prøv den nyeste kode.")
+        return render(request, "organisation/mfa.html", context, status=422)
+    return render(request, "organisation/mfa.html", context)
+
+
+def _base32(key: bytes) -> str:
+    import base64
+
+    text = base64.b32encode(key).decode("ascii").rstrip("=")
+    return " ".join(text[i : i + 4] for i in range(0, len(text), 4))
+
+
+@access_rule(MFA_PENDING)
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    services.session_end(request=request)
+    messages.success(request, "Du er logget ud.")
+    return redirect("organisation:login")
+
+
+@access_rule(PUBLIC)
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    return django_set_language(request)
+
+
+# --- Start page and role switch ---------------------------------------------------------------
+
+
+@access_rule(STAFF)
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "organisation/home.html")
+
+
+@access_rule(STAFF)
+@require_POST
+def role_switch(request: HttpRequest) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    membership = services.membership_activate(
+        request=request, staff=actor.staff, membership_id=request.POST.get("membership")
+    )
+    messages.success(request, f"Du arbejder nu som {membership}.")
+    return redirect(_safe_next(request, "/"))
+
+
+# --- Administration -------------------------------------------------------------------------
+
+
+@access_rule(ADMIN)
+def admin_index(request: HttpRequest) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    return render(
+        request,
+        "organisation/admin/index.html",
+        {
+            "tree": selectors.unit_tree(actor=actor),
+            "staff_list": selectors.staff_list(actor=actor).prefetch_related("memberships__unit"),
+        },
+    )
+
+
+@access_rule(ADMIN)
+@require_http_methods(["GET", "POST"])
+def unit_create(request: HttpRequest) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    form = UnitForm(request.POST or None, actor=actor)
+    if request.method == "POST" and form.is_valid():
+        try:
+            unit = services.unit_create(
+                actor=actor,
+                name=form.cleaned_data["name"],
+                kind=form.cleaned_data["kind"],
+                area=form.cleaned_data["area"],
+                parent=form.cleaned_data["parent"],
+            )
+        except ValidationFailed as error:
+            form_add_domain_errors(form, error)
+        else:
+            messages.success(request, f"Enheden {unit.name} er oprettet.")
+            return redirect("organisation:admin_index")
+    return render_form(
+        request,
+        "organisation/admin/unit_form.html",
+        {"form": form, "unit": None},
+        invalid=request.method == "POST",
+    )
+
+
+@access_rule(ADMIN)
+@require_http_methods(["GET", "POST"])
+def unit_edit(request: HttpRequest, unit_id: Any) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    unit = selectors.unit_get(actor=actor, unit_id=unit_id)
+    initial = {
+        "name": unit.name,
+        "kind": unit.kind,
+        "area": unit.area,
+        "parent": unit.parent_id,
+        "is_active": unit.is_active,
+    }
+    form = UnitForm(request.POST or None, initial=initial, actor=actor)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.unit_update(
+                actor=actor,
+                unit=unit,
+                name=form.cleaned_data["name"],
+                kind=form.cleaned_data["kind"],
+                area=form.cleaned_data["area"],
+                parent=form.cleaned_data["parent"],
+                is_active=form.cleaned_data["is_active"],
+            )
+        except ValidationFailed as error:
+            form_add_domain_errors(form, error)
+        else:
+            messages.success(request, "Enheden er gemt.")
+            return redirect("organisation:admin_index")
+    return render_form(
+        request,
+        "organisation/admin/unit_form.html",
+        {"form": form, "unit": unit},
+        invalid=request.method == "POST",
+    )
+
+
+@access_rule(ADMIN)
+@require_http_methods(["GET", "POST"])
+def staff_create(request: HttpRequest) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    form = StaffCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            staff = services.staff_create(actor=actor, **form.cleaned_data)
+        except ValidationFailed as error:
+            form_add_domain_errors(form, error)
+        else:
+            messages.success(request, f"{staff.full_name} er oprettet. Tilføj en rolle.")
+            return redirect("organisation:staff_edit", staff_id=staff.pk)
+    return render_form(
+        request,
+        "organisation/admin/staff_form.html",
+        {"form": form, "staff": None},
+        invalid=request.method == "POST",
+    )
+
+
+@access_rule(ADMIN)
+@require_http_methods(["GET", "POST"])
+def staff_edit(request: HttpRequest, staff_id: Any) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    staff = selectors.staff_get(actor=actor, staff_id=staff_id)
+    form = StaffForm(request.POST or None, initial=staff_initial(staff))
+    if request.method == "POST" and form.is_valid():
+        services.staff_update(actor=actor, staff=staff, **form.cleaned_data)
+        messages.success(request, "Medarbejderen er gemt.")
+        return redirect("organisation:staff_edit", staff_id=staff.pk)
+    return render_form(
+        request,
+        "organisation/admin/staff_form.html",
+        {
+            "form": form,
+            "staff": staff,
+            "memberships": selectors.membership_list(staff=staff),
+            "membership_form": MembershipForm(actor=actor),
+        },
+        invalid=request.method == "POST",
+    )
+
+
+@access_rule(ADMIN)
+@require_POST
+def staff_set_active(request: HttpRequest, staff_id: Any) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    staff = selectors.staff_get(actor=actor, staff_id=staff_id)
+    active = request.POST.get("active") == "1"
+    try:
+        services.staff_set_active(actor=actor, staff=staff, active=active)
+    except ValidationFailed as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            f"{staff.full_name} er aktiveret."
+            if active
+            else f"{staff.full_name} er deaktiveret, og alle sessioner er afsluttet.",
+        )
+    return redirect("organisation:staff_edit", staff_id=staff.pk)
+
+
+@access_rule(ADMIN)
+@require_POST
+def membership_add(request: HttpRequest, staff_id: Any) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    staff = selectors.staff_get(actor=actor, staff_id=staff_id)
+    form = MembershipForm(request.POST, actor=actor)
+    if form.is_valid():
+        try:
+            services.membership_add(
+                actor=actor,
+                staff=staff,
+                unit=form.cleaned_data["unit"],
+                role=form.cleaned_data["role"],
+            )
+        except ValidationFailed as error:
+            form_add_domain_errors(form, error)
+        else:
+            messages.success(request, "Rollen er tilføjet.")
+            return redirect("organisation:staff_edit", staff_id=staff.pk)
+    return render(
+        request,
+        "organisation/admin/staff_form.html",
+        {
+            "form": StaffForm(initial=staff_initial(staff)),
+            "staff": staff,
+            "memberships": selectors.membership_list(staff=staff),
+            "membership_form": form,
+        },
+        status=422,
+    )
+
+
+@access_rule(ADMIN)
+@require_POST
+def membership_remove(request: HttpRequest, membership_id: Any) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    membership = selectors.membership_get(actor=actor, membership_id=membership_id)
+    try:
+        services.membership_remove(actor=actor, membership=membership)
+    except ValidationFailed as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "Rollen er fjernet.")
+    return redirect("organisation:staff_edit", staff_id=membership.staff_id)

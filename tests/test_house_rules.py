@@ -1,0 +1,138 @@
+"""House rules that hold everywhere: error pages, headers, CSP, language, architecture."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+from django.test import Client
+
+from conftest import World
+from sammen.organisation.tests import factories as f
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_unknown_route_is_a_danish_404_page(world: World) -> None:
+    response = f.logged_in_client(world.nurse).get("/findes/ikke/")
+    assert response.status_code == 404
+    assert "Siden eller oplysningen findes ikke" in response.text
+
+
+def test_security_headers_on_every_page(world: World) -> None:
+    response = f.logged_in_client(world.nurse).get("/")
+    csp = response["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in csp
+    assert "script-src 'self' 'nonce-" in csp
+    assert "unsafe-inline" not in csp
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["X-Frame-Options"] == "DENY"
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_no_inline_scripts_and_htmx_is_served_locally(world: World) -> None:
+    html = f.logged_in_client(world.nurse).get("/").text
+    scripts = re.findall(r"<script[^>]*>", html)
+    assert scripts, "htmx should be loaded"
+    for tag in scripts:
+        assert 'src="/static/' in tag, tag  # no CDN, no inline script body
+    assert "<script>" not in html
+    assert " on" + "click=" not in html
+
+
+def test_english_is_available_through_the_switch(world: World) -> None:
+    client = Client()
+    response = client.post("/sprog/", {"language": "en", "next": "/log-ind/"})
+    assert response.status_code == 302
+    page = client.get("/log-ind/")
+    assert 'lang="en"' in page.text
+    assert "Log in to Sammen" in page.text
+
+
+def test_pages_declare_viewport_for_phones(db: None) -> None:
+    html = Client().get("/log-ind/").text
+    assert 'name="viewport" content="width=device-width, initial-scale=1"' in html
+
+
+def test_production_settings_pass_check_deploy() -> None:
+    env = {
+        "SAMMEN_ENV": "production",
+        "DJANGO_SECRET_KEY": "test-" + "k" * 60,
+        "DJANGO_ALLOWED_HOSTS": "sammen.example.dk",
+        "PATH": "/usr/bin:/bin",
+    }
+    result = subprocess.run(  # noqa: S603 - fixed command, no user input
+        [
+            str(ROOT / ".venv/bin/python"),
+            "manage.py",
+            "check",
+            "--deploy",
+            "--fail-level",
+            "WARNING",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_refuses_relaxed_mfa() -> None:
+    env = {
+        "SAMMEN_ENV": "production",
+        "DJANGO_SECRET_KEY": "test-" + "k" * 60,
+        "SAMMEN_MFA_REQUIRED": "false",
+        "PATH": "/usr/bin:/bin",
+    }
+    result = subprocess.run(  # noqa: S603
+        [str(ROOT / ".venv/bin/python"), "manage.py", "check"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "only allowed for the demo" in result.stderr
+
+
+def _python_files(folder: str) -> list[Path]:
+    return [p for p in (ROOT / folder).rglob("*.py") if "migrations" not in p.parts]
+
+
+@pytest.mark.parametrize("name", ["views.py", "api.py", "forms.py"])
+def test_no_orm_writes_outside_services(name: str) -> None:
+    """Views, API and forms call services for writes (DESIGN.md §1.3)."""
+    write = re.compile(r"\.objects\.[a-z_]*(create|update|delete|bulk_)|\.save\(|\.delete\(")
+    offenders = [
+        str(p.relative_to(ROOT))
+        for p in _python_files("sammen")
+        if p.name == name and "tests" not in p.parts and write.search(p.read_text())
+    ]
+    assert offenders == []
+
+
+def test_no_cpr_like_number_in_log_or_exception_calls() -> None:
+    pattern = re.compile(r"(log(ger)?\.[a-z]+|raise [A-Za-z]+|print)\(.*\d{6}-?\d{4}")
+    offenders = [
+        f"{p.relative_to(ROOT)}:{i}"
+        for p in _python_files("sammen") + _python_files("config")
+        if "tests" not in p.parts
+        for i, line in enumerate(p.read_text().splitlines(), 1)
+        if pattern.search(line)
+    ]
+    assert offenders == []
+
+
+def test_suite_runs_on_the_database_in_database_url() -> None:
+    import os
+
+    from django.db import connection
+
+    url = os.environ.get("DATABASE_URL", "sqlite")
+    expected = "postgresql" if url.startswith("postgres") else "sqlite"
+    assert connection.vendor == expected

@@ -1,0 +1,51 @@
+"""Enumerate every URL pattern from Django's resolver, so new routes are covered by default."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.urls import URLPattern, URLResolver, get_resolver
+
+SAMPLE_UUID = str(uuid.UUID(int=0x5A33E2))
+
+
+@dataclass(frozen=True)
+class Route:
+    path: str
+    callback: Callable[..., Any]
+    name: str | None
+    namespace: str | None
+    has_id: bool
+
+
+def _fill(pattern: str) -> str:
+    pattern = re.sub(r"<uuid:[^>]+>", SAMPLE_UUID, pattern)
+    pattern = re.sub(r"<[a-z_]*id>", SAMPLE_UUID, pattern)  # django-ninja path params
+    pattern = re.sub(r"<int:[^>]+>", "1", pattern)
+    pattern = re.sub(r"<(?:str|slug|path):[^>]+>", "x", pattern)
+    pattern = re.sub(r"<[^>]+>", "x", pattern)
+    # Regex-based patterns (Django admin): strip anchors and fill groups.
+    pattern = re.sub(r"\(\?P<[^>]+>[^)]*\)", "x", pattern)
+    return pattern.replace("^", "").replace("$", "").replace("\\", "")
+
+
+def walk(
+    patterns: list[Any] | None = None, prefix: str = "", namespace: str | None = None
+) -> Iterator[Route]:
+    for p in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(p, URLResolver):
+            ns = p.namespace or namespace
+            yield from walk(list(p.url_patterns), prefix + str(p.pattern), ns)
+        elif isinstance(p, URLPattern):
+            raw = prefix + str(p.pattern)
+            yield Route(
+                path="/" + _fill(raw),
+                callback=p.callback,
+                name=p.name,
+                namespace=namespace,
+                has_id="<" in raw,
+            )
