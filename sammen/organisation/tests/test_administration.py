@@ -202,3 +202,20 @@ def test_closing_a_unit_with_open_children_is_refused(world: World) -> None:
     assert "Luk først de underliggende enheder." in response.text
     world.district.refresh_from_db()
     assert world.district.is_active
+
+
+def test_demo_seed_is_idempotent(db: None) -> None:
+    from sammen.demo.seed import STAFF, demo_seed
+
+    first = demo_seed()
+    counts = (OrgUnit.objects.count(), StaffMember.objects.count(), Membership.objects.count())
+    second = demo_seed()
+    assert first == second
+    assert counts == (
+        OrgUnit.objects.count(),
+        StaffMember.objects.count(),
+        Membership.objects.count(),
+    )
+    roles = set(Membership.objects.values_list("role", flat=True))
+    assert roles == set(Role.values)  # every role is in the demo
+    assert len(first) == len(STAFF) + 1
