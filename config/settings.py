@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "sammen.core",
     "sammen.organisation",
+    "sammen.access",
+    "sammen.citizens",
     "sammen.demo",
 ]
 

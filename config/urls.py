@@ -12,6 +12,7 @@ handler500 = "sammen.core.views.server_error"
 
 urlpatterns = [
     path("", include("sammen.organisation.urls")),
+    path("borgere/", include("sammen.citizens.urls")),
     # Support-only Django admin: superuser with a verified second factor (django-otp's site).
     path(
         "support/",

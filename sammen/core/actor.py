@@ -18,6 +18,9 @@ class Actor:
     membership: Membership
     role: str
     unit: OrgUnit
+    # Request context for the access log; empty outside a request (commands, tasks).
+    request_id: str = ""
+    client_ip: str = ""
 
     @property
     def municipality_id(self) -> object:

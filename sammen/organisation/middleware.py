@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 
 from django.conf import settings
@@ -55,5 +56,8 @@ class ActorMiddleware:
                 request.actor = selectors.actor_for_user(  # type: ignore[attr-defined]
                     user=user,
                     membership_id=request.session.get(services.SESSION_ACTIVE_MEMBERSHIP),
+                    request_id=uuid.uuid4().hex,
+                    # REMOTE_ADDR only: X-Forwarded-For from an untrusted hop is not believed.
+                    client_ip=request.META.get("REMOTE_ADDR", ""),
                 )
         return self.get_response(request)

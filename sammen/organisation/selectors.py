@@ -12,7 +12,9 @@ from sammen.core.ids import parse_uuid
 from sammen.organisation.models import Membership, OrgUnit, StaffMember
 
 
-def actor_for_user(*, user: Any, membership_id: str | None) -> Actor | None:
+def actor_for_user(
+    *, user: Any, membership_id: str | None, request_id: str = "", client_ip: str = ""
+) -> Actor | None:
     """Build the actor from the user's staff record and the session's chosen membership."""
     staff = (
         StaffMember.objects.select_related("municipality").filter(user=user, is_active=True).first()
@@ -38,6 +40,8 @@ def actor_for_user(*, user: Any, membership_id: str | None) -> Actor | None:
         membership=membership,
         role=membership.role,
         unit=membership.unit,
+        request_id=request_id,
+        client_ip=client_ip,
     )
 
 

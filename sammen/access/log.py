@@ -1,0 +1,180 @@
+"""Writing and verifying the access log.
+
+`access_log_record` must be called inside the same transaction as the read it records (the
+selectors are `@transaction.atomic`): if the row cannot be written, the read fails and no data
+is served.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import uuid
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from sammen.access.models import (
+    AccessLogEntry,
+    ChainHead,
+    Operation,
+    Outcome,
+    Purpose,
+    Severity,
+)
+from sammen.core.actor import Actor
+
+GENESIS_HASH = "0" * 64
+HASHED_FIELDS = (
+    "at",
+    "municipality_id",
+    "staff_id",
+    "role",
+    "unit_id",
+    "unit_name",
+    "citizen_id",
+    "criterion",
+    "operation",
+    "purpose",
+    "outcome",
+    "severity",
+    "object_type",
+    "grant_id",
+    "request_id",
+    "client_ip",
+    "chain_seq",
+    "prev_hash",
+)
+
+
+def _value(value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if hasattr(value, "isoformat"):
+        return value.astimezone(dt.UTC).isoformat(timespec="microseconds")
+    return value
+
+
+def entry_hash(entry: AccessLogEntry) -> str:
+    canonical = json.dumps(
+        {name: _value(getattr(entry, name)) for name in HASHED_FIELDS},
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def access_log_record(
+    *,
+    actor: Actor,
+    citizen_ids: Iterable[uuid.UUID | None],
+    operation: str,
+    purpose: str = Purpose.CARE_RELATION,
+    criterion: str = "",
+    object_type: str = "citizen",
+    grant_id: uuid.UUID | None = None,
+    outcome: str = Outcome.SUCCESS,
+    severity: str = Severity.NORMAL,
+) -> list[AccessLogEntry]:
+    """Append one row per citizen (one row with no citizen for an empty search)."""
+    ids = list(citizen_ids) or [None]
+    municipality_id = actor.municipality.pk
+    with transaction.atomic():
+        ChainHead.objects.get_or_create(
+            municipality_id=municipality_id, defaults={"last_hash": GENESIS_HASH}
+        )
+        head = ChainHead.objects.select_for_update().get(municipality_id=municipality_id)
+        now = timezone.now()
+        rows: list[AccessLogEntry] = []
+        prev, seq = head.last_hash, head.last_chain_seq
+        for citizen_id in ids:
+            seq += 1
+            row = AccessLogEntry(
+                at=now,
+                municipality_id=municipality_id,
+                staff_id=actor.staff.pk,
+                role=actor.role,
+                unit_id=actor.unit.pk,
+                unit_name=actor.unit.name,
+                citizen_id=citizen_id,
+                criterion=criterion[:200],
+                operation=operation,
+                purpose=purpose,
+                outcome=outcome,
+                severity=severity,
+                object_type=object_type,
+                grant_id=grant_id,
+                request_id=actor.request_id,
+                client_ip=actor.client_ip,
+                chain_seq=seq,
+                prev_hash=prev,
+            )
+            row.hash = entry_hash(row)
+            prev = row.hash
+            rows.append(row)
+        AccessLogEntry.objects.bulk_create(rows)
+        ChainHead.objects.filter(pk=head.pk).update(last_chain_seq=seq, last_hash=prev)
+    return rows
+
+
+@dataclass(frozen=True)
+class ChainProblem:
+    municipality_id: uuid.UUID
+    seq: int | None
+    chain_seq: int | None
+    problem: str
+
+    def __str__(self) -> str:
+        where = f"række seq={self.seq} (kædeposition {self.chain_seq})" if self.seq else "kæden"
+        return f"Kommune {self.municipality_id}: {where}: {self.problem}"
+
+
+def access_log_verify(*, municipality_id: uuid.UUID | None = None) -> Iterator[ChainProblem]:
+    """Walk each municipality's chain; yield every broken link (the first one first)."""
+    heads = ChainHead.objects.all()
+    if municipality_id is not None:
+        heads = heads.filter(municipality_id=municipality_id)
+    for head in heads.order_by("municipality_id"):
+        yield from _verify_chain(head)
+
+
+def _verify_chain(head: ChainHead) -> Iterator[ChainProblem]:
+    mid = head.municipality_id
+    expected_seq = head.anchor_chain_seq
+    prev = head.anchor_hash or GENESIS_HASH
+    last_seq_seen = head.anchor_chain_seq
+    rows = AccessLogEntry.objects.filter(municipality_id=mid).order_by("seq").iterator(2000)
+    for row in rows:
+        expected_seq += 1
+        if row.chain_seq != expected_seq:
+            kind = (
+                "mangler række(r) før denne"
+                if row.chain_seq > expected_seq
+                else "indsat eller flyttet"
+            )
+            yield ChainProblem(
+                mid, row.seq, row.chain_seq, f"forventede position {expected_seq}: {kind}"
+            )
+            expected_seq = row.chain_seq
+        if row.prev_hash != prev:
+            yield ChainProblem(
+                mid, row.seq, row.chain_seq, "kæden er brudt (forrige hash passer ikke)"
+            )
+        if entry_hash(row) != row.hash:
+            yield ChainProblem(mid, row.seq, row.chain_seq, "rækken er ændret (hash passer ikke)")
+        prev = row.hash
+        last_seq_seen = row.chain_seq
+    if last_seq_seen != head.last_chain_seq or prev != head.last_hash:
+        yield ChainProblem(
+            mid, None, None, f"kædens sidste række mangler (forventede {head.last_chain_seq})"
+        )
+
+
+__all__ = ["Operation", "Purpose", "access_log_record", "access_log_verify"]

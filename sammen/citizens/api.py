@@ -1,0 +1,109 @@
+"""JSON API for citizens: search (POST, so no CPR in a URL), read, create."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
+
+from sammen.citizens import selectors, services
+
+router = Router(tags=["citizens"])
+
+
+class SearchIn(Schema):
+    q: str = Field(max_length=200)
+
+
+class CitizenListOut(Schema):
+    id: uuid.UUID
+    first_name: str
+    last_name: str
+    cpr_masked: str
+    birth_date: dt.date
+    address: str
+    status: str
+
+
+class SearchOut(Schema):
+    total: int
+    truncated: bool
+    results: list[CitizenListOut]
+
+
+class CitizenOut(CitizenListOut):
+    cpr: str
+    sex: str
+    street: str
+    house_number: str
+    floor_door: str
+    postcode: str
+    city: str
+    phone: str
+    gp_name: str
+    preferred_language: str
+
+
+class CitizenIn(Schema):
+    model_config = {"extra": "forbid"}  # unknown fields (municipality, sex …) are refused
+
+    cpr: str = Field(max_length=11)
+    first_name: str = Field(max_length=100)
+    last_name: str = Field(max_length=100)
+    street: str = Field("", max_length=200)
+    house_number: str = Field("", max_length=20)
+    floor_door: str = Field("", max_length=20)
+    postcode: str = Field("", max_length=4)
+    city: str = Field("", max_length=100)
+    phone: str = Field("", max_length=30)
+    gp_name: str = Field("", max_length=200)
+    gp_clinic: str = Field("", max_length=200)
+    gp_phone: str = Field("", max_length=30)
+    preferred_language: str = Field("dansk", max_length=50)
+    latitude: Decimal | None = None
+    longitude: Decimal | None = None
+
+
+def _list_out(citizen: Any) -> dict[str, Any]:
+    return {
+        "id": citizen.pk,
+        "first_name": citizen.first_name,
+        "last_name": citizen.last_name,
+        "cpr_masked": citizen.cpr_masked,
+        "birth_date": citizen.birth_date,
+        "address": citizen.address_line,
+        "status": citizen.status,
+    }
+
+
+@router.post("/search", response=SearchOut)
+def search(request: HttpRequest, payload: SearchIn) -> dict[str, Any]:
+    result = selectors.citizen_search(actor=request.auth, query=payload.q)  # type: ignore[attr-defined]
+    return {
+        "total": result.total,
+        "truncated": result.truncated,
+        "results": [_list_out(c) for c in result.citizens],
+    }
+
+
+@router.get("/{citizen_id}", response=CitizenOut)
+def get(request: HttpRequest, citizen_id: uuid.UUID) -> dict[str, Any]:
+    citizen = selectors.citizen_get(actor=request.auth, citizen_id=citizen_id)  # type: ignore[attr-defined]
+    return _list_out(citizen) | {
+        name: getattr(citizen, name)
+        for name in CitizenOut.model_fields
+        if name not in CitizenListOut.model_fields
+    }
+
+
+@router.post("/", response={201: CitizenListOut})
+def create(request: HttpRequest, payload: CitizenIn) -> tuple[int, dict[str, Any]]:
+    citizen = services.citizen_create(
+        actor=request.auth,  # type: ignore[attr-defined]
+        data=services.CitizenInput(**payload.model_dump()),
+    )
+    return 201, _list_out(citizen)
