@@ -95,3 +95,93 @@ def world(db: None) -> World:
             profession=Profession.ADMINISTRATIVE,
         ),
     )
+
+
+# --- Append-only tables and transactional tests -------------------------------------------------
+# Transactional tests (live server, browser, tamper tests) are cleaned by Django's flush, which the
+# append-only triggers rightly refuse. Around that flush only, the triggers are set aside the way
+# a DBA would (SQLite: dropped and re-created from their own SQL; PostgreSQL: replica role), and
+# put back before the next test. Non-transactional tests roll back and never need this.
+
+_TRIGGER_SQL: list[tuple[str, str]] = []
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _append_only_trigger_sql(django_db_setup: None, django_db_blocker: object) -> None:
+    """Remember the SQLite triggers' own SQL once, before any test can drop them."""
+    from django.db import connection
+
+    with django_db_blocker.unblock(), connection.cursor() as cursor:  # type: ignore[attr-defined]
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                "SELECT name, sql FROM sqlite_master "
+                "WHERE type = 'trigger' AND name LIKE '%append_only%'"
+            )
+            _TRIGGER_SQL[:] = cursor.fetchall()
+
+
+def _is_transactional(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    names = getattr(item, "fixturenames", ())
+    return bool(
+        (marker and marker.kwargs.get("transaction"))
+        or "transactional_db" in names
+        or "live_server" in names
+    )
+
+
+def _append_only_tables(cursor: object) -> list[str]:
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        cursor.execute(  # type: ignore[attr-defined]
+            "SELECT DISTINCT event_object_table FROM information_schema.triggers "
+            "WHERE trigger_name LIKE '%%append_only%%'"
+        )
+    else:
+        cursor.execute(  # type: ignore[attr-defined]
+            "SELECT DISTINCT tbl_name FROM sqlite_master "
+            "WHERE type = 'trigger' AND name LIKE '%append_only%'"
+        )
+    return [row[0] for row in cursor.fetchall()]  # type: ignore[attr-defined]
+
+
+def _set_aside_triggers() -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET session_replication_role = replica")
+            return
+        for name, _sql in _TRIGGER_SQL:
+            cursor.execute(f'DROP TRIGGER IF EXISTS "{name}"')
+
+
+def _restore_triggers() -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET session_replication_role = DEFAULT")
+            for table in _append_only_tables(cursor):
+                cursor.execute(f'ALTER TABLE "{table}" ENABLE TRIGGER USER')
+            return
+        for name, sql in _TRIGGER_SQL:
+            cursor.execute(f'DROP TRIGGER IF EXISTS "{name}"')
+            cursor.execute(sql)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> object:
+    transactional = _is_transactional(item)
+    blocker = None
+    if transactional:
+        from pytest_django.plugin import blocking_manager_key
+
+        blocker = item.config.stash[blocking_manager_key]
+        with blocker.unblock():
+            _set_aside_triggers()
+    yield
+    if transactional and blocker is not None:
+        with blocker.unblock():
+            _restore_triggers()

@@ -15,6 +15,7 @@ from sammen.citizens.models import (
     Relation,
 )
 from sammen.core.actor import Actor
+from sammen.core.cpr import Cpr, InvalidCpr
 from sammen.organisation.models import Area, OrgUnit
 
 
@@ -57,6 +58,18 @@ class CitizenForm(forms.Form):
     preferred_language = forms.CharField(
         label="Foretrukket sprog", max_length=50, initial="dansk", required=False
     )
+
+    def clean_cpr(self) -> str:
+        try:
+            return Cpr.parse(str(self.cleaned_data["cpr"])).digits
+        except InvalidCpr as error:
+            raise forms.ValidationError(str(error)) from None
+
+    def clean_postcode(self) -> str:
+        value = str(self.cleaned_data.get("postcode") or "").strip()
+        if value and not (len(value) == 4 and value.isdigit()):
+            raise forms.ValidationError("Postnummeret skal være fire cifre.")
+        return value
 
     def clean_preferred_language(self) -> str:
         return str(self.cleaned_data.get("preferred_language") or "dansk")

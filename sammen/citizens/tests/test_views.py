@@ -1,0 +1,124 @@
+"""The citizen pages: search by POST, borgerblik, forms with Danish 422s, tenancy."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from conftest import World
+from sammen.access.models import AccessLogEntry
+from sammen.citizens.models import Citizen
+from sammen.citizens.tests.factories import citizen_create, fictitious_cpr
+from sammen.core.tests.helpers import stable_body
+
+
+def test_search_posts_so_no_cpr_in_url(world: World) -> None:
+    citizen = citizen_create(world.greve, "Karen", "Blixen")
+    client = world.client(world.nurse)
+    page = client.get("/borgere/")
+    assert 'method="post"' in page.text
+    response = client.post("/borgere/", {"q": citizen.cpr}, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert "Karen Blixen" in response.text
+    assert citizen.cpr_masked in response.text
+    assert citizen.cpr not in response.text  # masked in lists
+
+
+def test_overview_shows_header_and_logs_the_read(world: World) -> None:
+    citizen = citizen_create(world.greve, "Karen", "Blixen", responsible=world.home_care_team)
+    response = world.client(world.nurse).get(f"/borgere/{citizen.pk}/")
+    assert response.status_code == 200
+    assert "Karen Blixen" in response.text
+    assert "Team Nord A" in response.text
+    assert citizen.cpr not in response.text
+    assert response["Cache-Control"] == "no-store, private"
+    row = AccessLogEntry.objects.get(citizen_id=citizen.pk, operation="view")
+    assert row.staff_id == world.nurse.pk
+    assert row.unit_name == "Team Nord A"
+
+
+def test_full_cpr_only_on_request_and_logged(world: World) -> None:
+    citizen = citizen_create(world.greve)
+    client = world.client(world.nurse)
+    response = client.post(f"/borgere/{citizen.pk}/cpr/", headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert citizen.cpr_formatted in response.text
+    assert AccessLogEntry.objects.filter(citizen_id=citizen.pk, object_type="cpr").count() == 1
+
+
+def test_foreign_citizen_is_404_like_missing(world: World) -> None:
+    foreign = citizen_create(world.solrod)
+    client = world.client(world.nurse)
+    a = client.get(f"/borgere/{foreign.pk}/")
+    b = client.get("/borgere/00000000-0000-0000-0000-000000000000/")
+    assert a.status_code == b.status_code == 404
+    assert stable_body(a.text) == stable_body(b.text)
+
+
+def test_politician_never_sees_a_named_citizen(world: World) -> None:
+    citizen = citizen_create(world.greve)
+    client = world.client(world.politician)
+    assert client.get(f"/borgere/{citizen.pk}/").status_code == 403
+    assert client.post("/borgere/", {"q": "inger"}).status_code == 403
+    assert not AccessLogEntry.objects.filter(citizen_id=citizen.pk).exists()
+
+
+def test_create_form_bad_input_is_422_with_danish_messages_and_input_kept(world: World) -> None:
+    client = world.client(world.nurse)
+    response = client.post(
+        "/borgere/ny/",
+        {"cpr": "310241-1234", "first_name": "Ellen", "last_name": "", "postcode": "26"},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 422
+    assert "første seks cifre er ikke en gyldig dato" in response.text
+    assert "Dette felt er påkrævet." in response.text or "Skriv borgerens navn." in response.text
+    assert 'value="Ellen"' in response.text
+    assert Citizen.objects.count() == 0
+
+
+def test_create_then_duplicate_is_422(world: World) -> None:
+    client = world.client(world.nurse)
+    form = {
+        "cpr": fictitious_cpr(dt.date(1944, 8, 9)),
+        "first_name": "Ellen",
+        "last_name": "Holm",
+        "postcode": "2670",
+    }
+    assert client.post("/borgere/ny/", form).status_code == 302
+    response = client.post("/borgere/ny/", form)
+    assert response.status_code == 422
+    assert "Der findes allerede en borger med dette CPR-nummer" in response.text
+    assert Citizen.objects.count() == 1
+
+
+def test_consent_and_relative_forms(world: World) -> None:
+    citizen = citizen_create(world.greve)
+    client = world.client(world.nurse)
+    response = client.post(
+        f"/borgere/{citizen.pk}/samtykker/ny/",
+        {
+            "area": "handicap_psykiatri",
+            "scope": "alle",
+            "basis": "lovhjemmel",
+            "given_on": "2025-01-10",
+        },
+    )
+    assert response.status_code == 422
+    assert "Angiv lovhjemlen" in response.text
+    response = client.post(
+        f"/borgere/{citizen.pk}/paaroerende/ny/",
+        {"name": "Per Hansen", "relation": "barn", "phone": "20202020", "is_primary_contact": "on"},
+    )
+    assert response.status_code == 302
+    page = client.get(f"/borgere/{citizen.pk}/")
+    assert "Per Hansen" in page.text
+    assert "primær kontakt" in page.text
+
+
+def test_status_form_with_bad_date_is_422(world: World) -> None:
+    citizen = citizen_create(world.greve)
+    response = world.client(world.nurse).post(
+        f"/borgere/{citizen.pk}/status/", {"status": "deceased", "status_date": ""}
+    )
+    assert response.status_code == 422
+    assert "Angiv datoen." in response.text
