@@ -32,7 +32,7 @@ browser: ## Install Debian's chromium for the browser tests when it is missing
 migrate: $(STAMP) ## Migrate the embedded SQLite database
 	$(PY) manage.py migrate --noinput
 
-demo: migrate ## Load the small demo municipality (idempotent) and print the logins
+demo: migrate ## Load the demo municipality (named logins + 200 generated citizens; idempotent)
 	SAMMEN_MFA_REQUIRED=$${SAMMEN_MFA_REQUIRED:-false} $(PY) manage.py demo_load
 
 run: demo ## Install, migrate, load demo data and serve http://127.0.0.1:8000
@@ -68,8 +68,8 @@ pytest-postgres: $(STAMP) browser ## The pytest suite on PostgreSQL (skipped whe
 
 test: lint typecheck checks pytest pytest-postgres ## Everything CI runs: lint, types, checks, tests on SQLite and PostgreSQL
 
-bench: $(STAMP) ## Benchmarks (see bench/README.md)
-	$(BIN)/python -m bench
+bench: $(STAMP) ## Benchmarks, one after the other (see bench/README.md); BENCH=name runs one
+	$(BIN)/python -m bench $(BENCH)
 
 clean: ## Remove the venv, the SQLite database and caches
 	rm -rf $(VENV) db.sqlite3* staticfiles .mypy_cache .ruff_cache

@@ -8,6 +8,7 @@ Solrød (B): a nurse and an administrator who must see nothing of Greve.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -185,3 +186,36 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
     if transactional and blocker is not None:
         with blocker.unblock():
             _restore_triggers()
+
+
+# --- Access-log completeness (T08) --------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def _served_citizen_data_is_logged(settings: Any) -> Any:
+    """Fails any test in which a response served citizen data without access-log rows."""
+    from tests import served_data
+
+    served_data.connect()
+    settings.MIDDLEWARE = [*settings.MIDDLEWARE, "tests.served_data.ServedCitizenDataMiddleware"]
+    served_data.FAILURES.clear()
+    yield
+    failures = list(served_data.FAILURES)
+    served_data.FAILURES.clear()
+    if failures:
+        pytest.fail("Citizen data served without access log:\n" + "\n".join(failures))
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Any:
+    """On PostgreSQL, end connections that the live server's request threads left open, so
+    the test database can be dropped at the end of the session."""
+    yield
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with django_db_blocker.unblock(), connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )

@@ -85,3 +85,4 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 api.add_router("/organisation/", "sammen.organisation.api.router")
 api.add_router("/citizens/", "sammen.citizens.api.router")
+api.add_router("/journal/", "sammen.journal.api.router")

@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "sammen.organisation",
     "sammen.access",
     "sammen.citizens",
+    "sammen.terminology",
+    "sammen.journal",
     "sammen.demo",
 ]
 
@@ -247,3 +249,12 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("SAMMEN_LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# --- Access: need-to-know, break-the-glass, review, retention -------------------------------
+SAMMEN_CARE_RELATION_DAYS = int(os.environ.get("SAMMEN_CARE_RELATION_DAYS", "14"))
+SAMMEN_BREAK_THE_GLASS_HOURS = int(os.environ.get("SAMMEN_BREAK_THE_GLASS_HOURS", "4"))
+SAMMEN_REVIEW_MANY_CITIZENS = int(os.environ.get("SAMMEN_REVIEW_MANY_CITIZENS", "40"))
+SAMMEN_NIGHT_STARTS_HOUR = 22
+SAMMEN_NIGHT_ENDS_HOUR = 6
+SAMMEN_ACCESS_LOG_RETENTION_DAYS = int(os.environ.get("SAMMEN_ACCESS_LOG_RETENTION_DAYS", "183"))
+SAMMEN_CITIZEN_LOG_RETENTION_DAYS = int(os.environ.get("SAMMEN_CITIZEN_LOG_RETENTION_DAYS", "730"))

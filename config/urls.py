@@ -13,6 +13,8 @@ handler500 = "sammen.core.views.server_error"
 urlpatterns = [
     path("", include("sammen.organisation.urls")),
     path("borgere/", include("sammen.citizens.urls")),
+    path("", include("sammen.access.urls")),
+    path("journal/", include("sammen.journal.urls")),
     # Support-only Django admin: superuser with a verified second factor (django-otp's site).
     path(
         "support/",

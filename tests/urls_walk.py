@@ -20,6 +20,7 @@ class Route:
     name: str | None
     namespace: str | None
     has_id: bool
+    raw: str
 
 
 def _fill(pattern: str) -> str:
@@ -48,4 +49,5 @@ def walk(
                 name=p.name,
                 namespace=namespace,
                 has_id="<" in raw,
+                raw=raw,
             )

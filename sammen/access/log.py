@@ -21,6 +21,7 @@ from django.utils import timezone
 from sammen.access.models import (
     AccessLogEntry,
     ChainHead,
+    CitizenAccessRecord,
     Operation,
     Outcome,
     Purpose,
@@ -84,14 +85,72 @@ def access_log_record(
     severity: str = Severity.NORMAL,
 ) -> list[AccessLogEntry]:
     """Append one row per citizen (one row with no citizen for an empty search)."""
+    return _append(
+        municipality_id=actor.municipality.pk,
+        citizen_ids=citizen_ids,
+        base={
+            "staff_id": actor.staff.pk,
+            "role": actor.role,
+            "unit_id": actor.unit.pk,
+            "unit_name": actor.unit.name,
+            "request_id": actor.request_id,
+            "client_ip": actor.client_ip,
+        },
+        operation=operation,
+        purpose=purpose,
+        criterion=criterion,
+        object_type=object_type,
+        grant_id=grant_id,
+        outcome=outcome,
+        severity=severity,
+    )
+
+
+def access_log_record_system(
+    *,
+    municipality_id: uuid.UUID,
+    citizen_ids: Iterable[uuid.UUID | None],
+    operation: str,
+    purpose: str,
+    unit_name: str = "Sammen (system)",
+    criterion: str = "",
+    object_type: str = "",
+    at: dt.datetime | None = None,
+) -> list[AccessLogEntry]:
+    """Rows written by the system itself (retention job) or by a citizen reading their own data."""
+    return _append(
+        municipality_id=municipality_id,
+        citizen_ids=citizen_ids,
+        base={"staff_id": None, "role": "", "unit_id": None, "unit_name": unit_name},
+        operation=operation,
+        purpose=purpose,
+        criterion=criterion,
+        object_type=object_type,
+        at=at,
+    )
+
+
+def _append(
+    *,
+    municipality_id: uuid.UUID,
+    citizen_ids: Iterable[uuid.UUID | None],
+    base: dict[str, Any],
+    operation: str,
+    purpose: str,
+    criterion: str = "",
+    object_type: str = "",
+    grant_id: uuid.UUID | None = None,
+    outcome: str = Outcome.SUCCESS,
+    severity: str = Severity.NORMAL,
+    at: dt.datetime | None = None,
+) -> list[AccessLogEntry]:
     ids = list(citizen_ids) or [None]
-    municipality_id = actor.municipality.pk
     with transaction.atomic():
         ChainHead.objects.get_or_create(
             municipality_id=municipality_id, defaults={"last_hash": GENESIS_HASH}
         )
         head = ChainHead.objects.select_for_update().get(municipality_id=municipality_id)
-        now = timezone.now()
+        now = at or timezone.now()
         rows: list[AccessLogEntry] = []
         prev, seq = head.last_hash, head.last_chain_seq
         for citizen_id in ids:
@@ -99,10 +158,6 @@ def access_log_record(
             row = AccessLogEntry(
                 at=now,
                 municipality_id=municipality_id,
-                staff_id=actor.staff.pk,
-                role=actor.role,
-                unit_id=actor.unit.pk,
-                unit_name=actor.unit.name,
                 citizen_id=citizen_id,
                 criterion=criterion[:200],
                 operation=operation,
@@ -111,17 +166,50 @@ def access_log_record(
                 severity=severity,
                 object_type=object_type,
                 grant_id=grant_id,
-                request_id=actor.request_id,
-                client_ip=actor.client_ip,
                 chain_seq=seq,
                 prev_hash=prev,
+                **{"request_id": "", "client_ip": ""} | base,
             )
             row.hash = entry_hash(row)
             prev = row.hash
             rows.append(row)
-        AccessLogEntry.objects.bulk_create(rows)
+        created = AccessLogEntry.objects.bulk_create(rows)
         ChainHead.objects.filter(pk=head.pk).update(last_chain_seq=seq, last_hash=prev)
-    return rows
+        if outcome == Outcome.SUCCESS:
+            _citizen_records(created)
+    return created
+
+
+def _citizen_records(rows: list[AccessLogEntry]) -> None:
+    """The citizen's own view of the same accesses, 1:1 with the rows that name a citizen."""
+    if rows and rows[0].seq is None:  # backends that cannot return ids from bulk inserts
+        by_chain = dict(
+            AccessLogEntry.objects.filter(
+                municipality_id=rows[0].municipality_id,
+                chain_seq__in=[r.chain_seq for r in rows],
+            ).values_list("chain_seq", "seq")
+        )
+        for row in rows:
+            row.seq = by_chain[row.chain_seq]
+    CitizenAccessRecord.objects.bulk_create(
+        [
+            CitizenAccessRecord(
+                access_seq=row.seq,
+                municipality_id=row.municipality_id,
+                citizen_id=row.citizen_id,
+                at=row.at,
+                unit_name=row.unit_name,
+                staff_id=row.staff_id,
+                role=row.role,
+                operation=row.operation,
+                purpose=row.purpose,
+                object_type=row.object_type,
+                break_the_glass=row.purpose == Purpose.BREAK_THE_GLASS,
+            )
+            for row in rows
+            if row.citizen_id is not None and row.purpose != Purpose.CITIZEN_SELF
+        ]
+    )
 
 
 @dataclass(frozen=True)
@@ -178,3 +266,45 @@ def _verify_chain(head: ChainHead) -> Iterator[ChainProblem]:
 
 
 __all__ = ["Operation", "Purpose", "access_log_record", "access_log_verify"]
+
+
+def access_log_import(
+    *, municipality_id: uuid.UUID, events: list[dict[str, Any]], batch: int = 5000
+) -> int:
+    """Append historical rows in time order (the demo generator's access history). Each event
+    holds the AccessLogEntry fields; the chain continues from the municipality's head."""
+    events = sorted(events, key=lambda e: e["at"])
+    written = 0
+    for start in range(0, len(events), batch):
+        with transaction.atomic():
+            ChainHead.objects.get_or_create(
+                municipality_id=municipality_id, defaults={"last_hash": GENESIS_HASH}
+            )
+            head = ChainHead.objects.select_for_update().get(municipality_id=municipality_id)
+            prev, seq = head.last_hash, head.last_chain_seq
+            rows = []
+            for event in events[start : start + batch]:
+                seq += 1
+                row = AccessLogEntry(
+                    municipality_id=municipality_id,
+                    chain_seq=seq,
+                    prev_hash=prev,
+                    **{
+                        "criterion": "",
+                        "object_type": "citizen",
+                        "outcome": Outcome.SUCCESS,
+                        "severity": Severity.NORMAL,
+                        "request_id": "",
+                        "client_ip": "",
+                        "grant_id": None,
+                    }
+                    | event,
+                )
+                row.hash = entry_hash(row)
+                prev = row.hash
+                rows.append(row)
+            created = AccessLogEntry.objects.bulk_create(rows)
+            ChainHead.objects.filter(pk=head.pk).update(last_chain_seq=seq, last_hash=prev)
+            _citizen_records([r for r in created if r.outcome == Outcome.SUCCESS])
+            written += len(rows)
+    return written

@@ -15,6 +15,9 @@ class Operation(models.TextChoices):
     UPDATE = "update", _("Ændring")
     EXPORT = "export", _("Udtræk")
     PRINT = "print", _("Udskrift")
+    GRANT = "grant", _("Udvidet adgang givet")
+    REVIEW = "review", _("Gennemgang")
+    PRUNE = "prune", _("Sletning efter opbevaringsperiode")
 
 
 class Purpose(models.TextChoices):
@@ -118,3 +121,111 @@ class DeletePermit(models.Model):
 
     def __str__(self) -> str:
         return f"permit {self.created_at}"
+
+
+class GrantReason(models.TextChoices):
+    ACUTE = "akut", _("Akut situation hos borgeren")
+    COVER = "vikar", _("Afløsning for en kollega")
+    NEW_CITIZEN = "ny_borger", _("Ny borger, relation ikke registreret endnu")
+    HOSPITAL = "sygehus", _("Henvendelse fra sygehus eller læge")
+    OTHER = "andet", _("Andet")
+
+
+class AccessGrant(MunicipalityScoped):
+    """Break-the-glass ("udvidet adgang"): one staff member, one citizen, a reason, a deadline."""
+
+    staff = models.ForeignKey(
+        "organisation.StaffMember", on_delete=models.PROTECT, related_name="access_grants"
+    )
+    role = models.CharField(max_length=30)
+    unit = models.ForeignKey("organisation.OrgUnit", on_delete=models.PROTECT, related_name="+")
+    citizen = models.ForeignKey(
+        "citizens.Citizen", on_delete=models.PROTECT, related_name="access_grants"
+    )
+    reason = models.CharField(_("begrundelse"), max_length=20, choices=GrantReason.choices)
+    reason_text = models.CharField(_("uddybning"), max_length=500)
+    expires_at = models.DateTimeField(_("udløber"))
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        "organisation.StaffMember",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    review_comment = models.CharField(_("kommentar"), max_length=500, blank=True)
+    review_approved = models.BooleanField(_("godkendt"), null=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("udvidet adgang")
+        verbose_name_plural = _("udvidede adgange")
+        indexes = [models.Index(fields=["staff", "citizen", "expires_at"], name="grant_active")]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+class ReviewKind(models.TextChoices):
+    BREAK_THE_GLASS = "break_the_glass", _("Udvidet adgang")
+    MANY_CITIZENS = "many_citizens", _("Mange borgere på kort tid")
+    SAME_SURNAME = "same_surname", _("Borger med samme efternavn")
+    SAME_ADDRESS = "same_address", _("Borger på egen adresse")
+    NIGHT_GRANT = "night_grant", _("Udvidet adgang om natten")
+
+
+class ReviewItem(MunicipalityScoped):
+    """Something a leader must look at; from break-the-glass or a suspicious pattern."""
+
+    kind = models.CharField(max_length=30, choices=ReviewKind.choices)
+    staff = models.ForeignKey(
+        "organisation.StaffMember", on_delete=models.PROTECT, related_name="+"
+    )
+    citizen = models.ForeignKey(
+        "citizens.Citizen", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    grant = models.ForeignKey(AccessGrant, null=True, blank=True, on_delete=models.PROTECT)
+    occurred_at = models.DateTimeField()
+    details = models.CharField(max_length=300)
+    dedupe_key = models.CharField(max_length=200, unique=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        "organisation.StaffMember",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    review_comment = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["reviewed_at", "-occurred_at"]
+        verbose_name = _("gennemgang")
+        verbose_name_plural = _("gennemgange")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.details}"
+
+
+class CitizenAccessRecord(models.Model):
+    """The citizen-facing copy of each successful access (kept 2 years; the security log 6
+    months). One row per AccessLogEntry with a citizen, linked by `access_seq`."""
+
+    access_seq = models.BigIntegerField(unique=True)
+    municipality_id = models.UUIDField()
+    citizen_id = models.UUIDField()
+    at = models.DateTimeField()
+    unit_name = models.CharField(max_length=200)
+    staff_id = models.UUIDField(null=True)
+    role = models.CharField(max_length=30, blank=True)
+    operation = models.CharField(max_length=20, choices=Operation.choices)
+    purpose = models.CharField(max_length=30, choices=Purpose.choices)
+    object_type = models.CharField(max_length=50, blank=True)
+    break_the_glass = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["citizen_id", "at"], name="citizenlog_citizen_at")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d} {self.operation}"

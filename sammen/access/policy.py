@@ -1,48 +1,179 @@
-"""Who may see and change which citizen's data. Deny by default.
+"""Need-to-know: who may see and change which citizen's data, and why. Deny by default.
 
-Today's rule (issue "Citizens"): staff in a role that works with named citizens
-(`CITIZEN_DATA_ROLES`) may read and write citizens of their own municipality; direktion,
-politicians and administrators never see a named citizen. The need-to-know rules (care
-relation per area, consent across areas, break-the-glass) plug in here.
+A staff member reaches a citizen when
+- their active unit (or a unit below it, for leaders) is responsible for the citizen, or
+- a care-relation provider says so (visits and tasks within SAMMEN_CARE_RELATION_DAYS plug in
+  through `care_relation_register`), or
+- (visitator) the citizen belongs to their unit's area or has no responsible unit yet, or
+- they hold an unexpired break-the-glass grant for exactly that citizen.
+Data of another area than the actor's needs a recorded, active consent or legal basis for the
+actor's area. Direktion, politicians and administrators never see a named citizen; roles
+limit actions (a SOSU-hjælper may not document helbredstilstande).
 """
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
-from sammen.access.models import Purpose
+from sammen.access.models import AccessGrant, Purpose
 from sammen.core.actor import Actor
 from sammen.core.errors import Forbidden, NotFound
-from sammen.organisation.models import CITIZEN_DATA_ROLES, Role
+from sammen.organisation.models import CITIZEN_DATA_ROLES, OrgUnit, Role
 
 # Roles that may create or change a citizen's master data (registry, relatives, consents).
 CITIZEN_WRITE_ROLES = frozenset(
     {Role.ASSESSOR, Role.NURSE, Role.SOSU_ASSISTANT, Role.THERAPIST, Role.LEADER}
 )
+# Roles that may document each kind of journal content.
+DOCUMENT_ROLES: dict[str, frozenset[str]] = {
+    "helbredstilstand": frozenset({Role.NURSE, Role.SOSU_ASSISTANT, Role.THERAPIST, Role.ASSESSOR}),
+    "funktionsevnetilstand": frozenset(CITIZEN_DATA_ROLES),
+    "generelle_oplysninger": frozenset(CITIZEN_DATA_ROLES),
+    "note": frozenset(CITIZEN_DATA_ROLES),
+}
+
+CareRelationProvider = Callable[[Actor], QuerySet[Any]]
+_PROVIDERS: list[CareRelationProvider] = []
+
+
+def care_relation_register(provider: CareRelationProvider) -> None:
+    """A module that knows of visits or tasks adds the citizen ids the actor is working with
+    (a queryset of citizen ids, within the configured window)."""
+    _PROVIDERS.append(provider)
+
+
+class NoCareRelation(Forbidden):
+    """403 that offers break-the-glass for one citizen."""
+
+    template = "access/no_relation.html"
+
+    def __init__(self, citizen_id: uuid.UUID) -> None:
+        super().__init__(
+            "Du har ingen aktuel plejerelation til borgeren. Har du brug for oplysningerne nu, "
+            "kan du give dig selv udvidet adgang med en begrundelse. Det bliver logget og set "
+            "af din leder."
+        )
+        self.citizen_id = citizen_id
+        self.problem_extra = {"break_the_glass": f"/adgang/udvidet/{citizen_id}/"}
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    purpose: str = ""
+    grant_id: uuid.UUID | None = None
 
 
 def citizen_data_allowed(actor: Actor) -> bool:
     return actor.role in CITIZEN_DATA_ROLES
 
 
+def _unit_subtree_ids(actor: Actor) -> list[uuid.UUID]:
+    units = list(
+        OrgUnit.objects.for_municipality(actor.municipality).values_list("pk", "parent_id")
+    )
+    children: dict[Any, list[Any]] = {}
+    for pk, parent in units:
+        children.setdefault(parent, []).append(pk)
+    found, stack = [], [actor.unit.pk]
+    while stack:
+        pk = stack.pop()
+        found.append(pk)
+        stack.extend(children.get(pk, []))
+    return found
+
+
+def _relation_q(actor: Actor) -> Q:
+    """Care relation through responsibility, providers and the assessor's area. Correlated
+    EXISTS subqueries, so a lookup of one citizen never loads everyone the actor can see."""
+    from sammen.citizens.models import Responsibility
+
+    open_rows = Responsibility.objects.filter(citizen_id=OuterRef("pk"), until__isnull=True)
+    condition = Q(Exists(open_rows.filter(unit_id__in=_unit_subtree_ids(actor))))
+    for provider in _PROVIDERS:
+        condition |= Q(pk__in=provider(actor))
+    if actor.role == Role.ASSESSOR:
+        condition |= Q(Exists(open_rows.filter(area=actor.unit.area))) | ~Q(Exists(open_rows))
+    return condition
+
+
+def _grant_q(actor: Actor) -> Q:
+    return Q(
+        Exists(
+            AccessGrant.objects.filter(
+                citizen_id=OuterRef("pk"), staff=actor.staff, expires_at__gt=timezone.now()
+            )
+        )
+    )
+
+
 def citizens_visible(*, actor: Actor, queryset: QuerySet[Any]) -> QuerySet[Any]:
-    """Narrow a citizen queryset to what the actor may see (never another municipality)."""
+    """Narrow a citizen queryset to the actor's reach: never another municipality, never a
+    citizen without care relation or grant. Counts and totals come from this queryset too."""
     if not citizen_data_allowed(actor):
         return queryset.none()
-    return queryset.filter(municipality=actor.municipality)
+    return queryset.filter(municipality=actor.municipality).filter(
+        _relation_q(actor) | _grant_q(actor)
+    )
 
 
-def citizen_require(*, actor: Actor, citizen: Any, action: str = "view") -> str:
-    """Raise NotFound (foreign) or Forbidden; return the purpose to log."""
+def active_grant(*, actor: Actor, citizen: Any) -> AccessGrant | None:
+    return (
+        AccessGrant.objects.filter(
+            staff=actor.staff, citizen_id=citizen.pk, expires_at__gt=timezone.now()
+        )
+        .order_by("-expires_at")
+        .first()
+    )
+
+
+def decide(*, actor: Actor, citizen: Any, area: str | None = None) -> Decision:
+    """May the actor read this citizen's data (in `area`, when given)? Never raises."""
+    if citizen.municipality_id != actor.municipality.pk or not citizen_data_allowed(actor):
+        return Decision(False)
+    related = type(citizen).objects.filter(pk=citizen.pk).filter(_relation_q(actor)).exists()
+    if related:
+        if area is None or area == actor.unit.area or actor.role == Role.LEADER:
+            return Decision(True, str(Purpose.CARE_RELATION))
+        if _consent_covers(citizen, area=actor.unit.area):
+            return Decision(True, str(Purpose.CONSENT))
+    grant = active_grant(actor=actor, citizen=citizen)
+    if grant is not None:
+        return Decision(True, str(Purpose.BREAK_THE_GLASS), grant.pk)
+    return Decision(False)
+
+
+def _consent_covers(citizen: Any, *, area: str) -> bool:
+    from sammen.citizens.models import Consent
+
+    today = timezone.localdate()
+    return (
+        Consent.objects.filter(citizen_id=citizen.pk, area=area, given_on__lte=today)
+        .filter(Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=today))
+        .exists()
+    )
+
+
+def citizen_require(
+    *, actor: Actor, citizen: Any, action: str = "view", area: str | None = None
+) -> Decision:
+    """Raise NotFound (foreign), Forbidden (role) or NoCareRelation (offers break-the-glass)."""
     if citizen.municipality_id != actor.municipality.pk:
         raise NotFound()
     if not citizen_data_allowed(actor):
         raise Forbidden("Din rolle giver ikke adgang til oplysninger om navngivne borgere.")
     if action != "view" and actor.role not in CITIZEN_WRITE_ROLES:
         raise Forbidden("Din rolle kan ikke ændre borgerens stamoplysninger.")
-    return str(Purpose.CARE_RELATION)
+    decision = decide(actor=actor, citizen=citizen, area=area)
+    if not decision.allowed:
+        raise NoCareRelation(citizen.pk)
+    return decision
 
 
 def citizen_search_allowed(*, actor: Actor) -> None:
@@ -54,3 +185,9 @@ def citizen_write_require(*, actor: Actor) -> None:
     """May the actor create citizens / change master data at all?"""
     if actor.role not in CITIZEN_WRITE_ROLES:
         raise Forbidden("Din rolle kan ikke oprette eller ændre borgeres stamoplysninger.")
+
+
+def document_require(*, actor: Actor, kind: str) -> None:
+    """May the actor's role document this kind of content (e.g. helbredstilstand)?"""
+    if actor.role not in DOCUMENT_ROLES.get(kind, frozenset()):
+        raise Forbidden("Din rolle må ikke dokumentere denne type oplysninger.")

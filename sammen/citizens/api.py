@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from sammen.citizens import selectors, services
 
@@ -101,9 +101,9 @@ def get(request: HttpRequest, citizen_id: uuid.UUID) -> dict[str, Any]:
 
 
 @router.post("/", response={201: CitizenListOut})
-def create(request: HttpRequest, payload: CitizenIn) -> tuple[int, dict[str, Any]]:
+def create(request: HttpRequest, payload: CitizenIn) -> Status[dict[str, Any]]:
     citizen = services.citizen_create(
         actor=request.auth,  # type: ignore[attr-defined]
         data=services.CitizenInput(**payload.model_dump()),
     )
-    return 201, _list_out(citizen)
+    return Status(201, _list_out(citizen))

@@ -202,3 +202,19 @@ class Responsibility(MunicipalityScoped):
         verbose_name = _("ansvarlig enhed")
         verbose_name_plural = _("ansvarlige enheder")
         indexes = [models.Index(fields=["unit", "until"], name="responsibility_unit_open")]
+
+
+class CitizenAccount(models.Model):
+    """A citizen's own login (demo: username + password; MitID via OIDC replaces it)."""
+
+    user = models.OneToOneField(
+        "organisation.User", on_delete=models.CASCADE, related_name="citizen_account"
+    )
+    citizen = models.ForeignKey(Citizen, on_delete=models.CASCADE, related_name="accounts")
+
+    class Meta:
+        verbose_name = _("borgerlogin")
+        verbose_name_plural = _("borgerlogins")
+
+    def __str__(self) -> str:
+        return f"login for {self.citizen_id}"

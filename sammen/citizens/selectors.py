@@ -13,9 +13,9 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q, QuerySet
 
-from sammen.access import policy
+from sammen.access import gate, policy
 from sammen.access.log import access_log_record
-from sammen.access.models import ChangeLogEntry, Operation
+from sammen.access.models import ChangeLogEntry, Operation, Outcome
 from sammen.citizens.models import Citizen, Consent, Relative, Responsibility
 from sammen.citizens.text import tokens
 from sammen.core.actor import Actor
@@ -33,32 +33,42 @@ def _scoped(actor: Actor) -> QuerySet[Citizen]:
 
 
 def _find(actor: Actor, citizen_id: Any) -> Citizen:
-    citizen = _scoped(actor).filter(pk=parse_uuid(citizen_id)).first()
+    """Missing, malformed and foreign ids all answer NotFound; the attempt is logged."""
+    try:
+        pk = parse_uuid(citizen_id)
+    except NotFound:
+        raise gate.unknown_id_logged(
+            actor=actor, object_id=citizen_id, object_type="citizen"
+        ) from None
+    citizen = _scoped(actor).filter(pk=pk).first()
     if citizen is None:
-        raise NotFound()
+        raise gate.unknown_id_logged(actor=actor, object_id=pk, object_type="citizen")
     return citizen
 
 
-@transaction.atomic
 def citizen_get(
-    *, actor: Actor, citizen_id: Any, operation: str = Operation.VIEW, object_type: str = "citizen"
+    *,
+    actor: Actor,
+    citizen_id: Any,
+    operation: str = Operation.VIEW,
+    object_type: str = "citizen",
+    area: str | None = None,
 ) -> Citizen:
+    """One citizen, after the policy said yes and the access-log row is written."""
     citizen = _find(actor, citizen_id)
-    purpose = policy.citizen_require(actor=actor, citizen=citizen)
-    access_log_record(
-        actor=actor,
-        citizen_ids=[citizen.pk],
-        operation=operation,
-        purpose=purpose,
-        object_type=object_type,
+    gate.citizen_read(
+        actor=actor, citizen=citizen, operation=operation, object_type=object_type, area=area
     )
     return citizen
 
 
 def citizen_for_update(*, actor: Actor, citizen_id: Any) -> Citizen:
-    """The row a write service will change; the service logs the access."""
+    """The row a write service will change; a refusal is logged here, the write by the
+    service."""
     citizen = _find(actor, citizen_id)
-    policy.citizen_require(actor=actor, citizen=citizen, action="update")
+    gate.citizen_read(
+        actor=actor, citizen=citizen, operation=Operation.UPDATE, action="update", log=False
+    )
     return citizen
 
 
@@ -68,6 +78,9 @@ class SearchResult:
     total: int
     kind: str  # "cpr", "birth", "text", "empty"
     truncated: bool
+    # A full CPR number of a citizen in the municipality but outside the actor's reach: the
+    # page offers break-the-glass for exactly this citizen (and shows nothing else about them).
+    outside_reach_id: uuid.UUID | None = None
 
 
 def _criterion(kind: str, query: str) -> str:
@@ -96,7 +109,8 @@ def search_filter(query: str) -> tuple[str, Q]:
 
 @transaction.atomic
 def citizen_search(*, actor: Actor, query: str, limit: int = SEARCH_LIMIT) -> SearchResult:
-    """One box: name (partial, accent-insensitive), CPR (full or birth date), or address."""
+    """One box: name (partial, accent-insensitive), CPR (full or birth date), or address.
+    Only citizens within the actor's reach are returned or counted."""
     policy.citizen_search_allowed(actor=actor)
     query = (query or "").strip()
     if len(query) > 200:
@@ -109,13 +123,17 @@ def citizen_search(*, actor: Actor, query: str, limit: int = SEARCH_LIMIT) -> Se
     truncated = len(hits) > limit
     hits = hits[:limit]
     total = base.count() if truncated else len(hits)
+    outside: uuid.UUID | None = None
+    if kind == "cpr" and not hits:
+        outside = _scoped(actor).filter(condition).values_list("pk", flat=True).first()
     access_log_record(
         actor=actor,
-        citizen_ids=[c.pk for c in hits],
+        citizen_ids=[outside] if outside else [c.pk for c in hits],
         operation=Operation.SEARCH,
         criterion=_criterion(kind, query),
+        outcome=Outcome.DENIED if outside else Outcome.SUCCESS,
     )
-    return SearchResult(hits, total, kind, truncated)
+    return SearchResult(hits, total, kind, truncated, outside)
 
 
 @dataclass(frozen=True)
@@ -129,7 +147,6 @@ class CitizenOverview:
     changes: list[ChangeLogEntry]
 
 
-@transaction.atomic
 def citizen_overview(*, actor: Actor, citizen_id: Any) -> CitizenOverview:
     citizen = citizen_get(actor=actor, citizen_id=citizen_id)
     return CitizenOverview(
@@ -153,8 +170,15 @@ def relative_for_update(*, actor: Actor, relative_id: Any) -> Relative:
         .first()
     )
     if relative is None:
-        raise NotFound()
-    policy.citizen_require(actor=actor, citizen=relative.citizen, action="update")
+        raise gate.unknown_id_logged(actor=actor, object_id=relative_id, object_type="relative")
+    gate.citizen_read(
+        actor=actor,
+        citizen=relative.citizen,
+        operation=Operation.UPDATE,
+        action="update",
+        object_type="relative",
+        log=False,
+    )
     return relative
 
 
@@ -166,8 +190,15 @@ def consent_for_update(*, actor: Actor, consent_id: Any) -> Consent:
         .first()
     )
     if consent is None:
-        raise NotFound()
-    policy.citizen_require(actor=actor, citizen=consent.citizen, action="update")
+        raise gate.unknown_id_logged(actor=actor, object_id=consent_id, object_type="consent")
+    gate.citizen_read(
+        actor=actor,
+        citizen=consent.citizen,
+        operation=Operation.UPDATE,
+        action="update",
+        object_type="consent",
+        log=False,
+    )
     return consent
 
 

@@ -87,6 +87,19 @@ def _search_fields(values: dict[str, Any]) -> dict[str, str]:
     }
 
 
+def _log_write(
+    actor: Actor, citizen: Citizen, decision: policy.Decision, object_type: str = "citizen"
+) -> None:
+    access_log_record(
+        actor=actor,
+        citizen_ids=[citizen.pk],
+        operation=Operation.UPDATE,
+        purpose=decision.purpose,
+        grant_id=decision.grant_id,
+        object_type=object_type,
+    )
+
+
 def _snapshot(citizen: Citizen) -> dict[str, Any]:
     return {f.name: getattr(citizen, f.name) for f in fields(CitizenInput)} | {
         "status": citizen.status,
@@ -127,13 +140,22 @@ def citizen_create(*, actor: Actor, data: CitizenInput) -> Citizen:
         action="create",
         changes=diff({}, _snapshot(citizen)),
     )
+    # Whoever registers the citizen works with them: their unit becomes responsible in its
+    # area until someone moves the responsibility (so the creator can open the record).
+    Responsibility.objects.create(
+        municipality=actor.municipality,
+        citizen=citizen,
+        area=actor.unit.area,
+        unit=actor.unit,
+        since=timezone.localdate(),
+    )
     access_log_record(actor=actor, citizen_ids=[citizen.pk], operation=Operation.CREATE)
     return citizen
 
 
 @transaction.atomic
 def citizen_update(*, actor: Actor, citizen: Citizen, data: CitizenInput) -> Citizen:
-    policy.citizen_require(actor=actor, citizen=citizen, action="update")
+    decision = policy.citizen_require(actor=actor, citizen=citizen, action="update")
     cpr, values = _validated(data)
     duplicate = (
         Citizen.objects.for_municipality(actor.municipality)
@@ -158,7 +180,7 @@ def citizen_update(*, actor: Actor, citizen: Citizen, data: CitizenInput) -> Cit
         action="update",
         changes=diff(before, _snapshot(citizen)),
     )
-    access_log_record(actor=actor, citizen_ids=[citizen.pk], operation=Operation.UPDATE)
+    _log_write(actor, citizen, decision)
     return citizen
 
 
@@ -167,7 +189,7 @@ def citizen_set_status(
     *, actor: Actor, citizen: Citizen, status: str, on: dt.date | None
 ) -> Citizen:
     """Move away or record a death (with date); back to active clears the date."""
-    policy.citizen_require(actor=actor, citizen=citizen, action="update")
+    decision = policy.citizen_require(actor=actor, citizen=citizen, action="update")
     if status not in CitizenStatus.values:
         raise ValidationFailed(field_errors={"status": ["Vælg en gyldig status."]})
     if status != CitizenStatus.ACTIVE and on is None:
@@ -187,7 +209,7 @@ def citizen_set_status(
         action="update",
         changes=diff(before, _snapshot(citizen)),
     )
-    access_log_record(actor=actor, citizen_ids=[citizen.pk], operation=Operation.UPDATE)
+    _log_write(actor, citizen, decision)
     return citizen
 
 
@@ -204,7 +226,7 @@ class RelativeInput:
 
 @transaction.atomic
 def relative_add(*, actor: Actor, citizen: Citizen, data: RelativeInput) -> Relative:
-    policy.citizen_require(actor=actor, citizen=citizen, action="update")
+    decision = policy.citizen_require(actor=actor, citizen=citizen, action="update")
     if not data.name.strip():
         raise ValidationFailed(field_errors={"name": ["Skriv den pårørendes navn."]})
     if data.power_of_attorney and not data.power_of_attorney_note.strip():
@@ -225,16 +247,14 @@ def relative_add(*, actor: Actor, citizen: Citizen, data: RelativeInput) -> Rela
         action="create",
         changes=diff({}, asdict(data)),
     )
-    access_log_record(
-        actor=actor, citizen_ids=[citizen.pk], operation=Operation.UPDATE, object_type="relative"
-    )
+    _log_write(actor, citizen, decision, "relative")
     return relative
 
 
 @transaction.atomic
 def relative_remove(*, actor: Actor, relative: Relative) -> None:
     citizen = relative.citizen
-    policy.citizen_require(actor=actor, citizen=citizen, action="update")
+    decision = policy.citizen_require(actor=actor, citizen=citizen, action="update")
     change_log_record(
         actor=actor,
         citizen_id=citizen.pk,
@@ -243,9 +263,7 @@ def relative_remove(*, actor: Actor, relative: Relative) -> None:
         changes={"name": [relative.name, None], "relation": [relative.relation, None]},
     )
     relative.delete()
-    access_log_record(
-        actor=actor, citizen_ids=[citizen.pk], operation=Operation.UPDATE, object_type="relative"
-    )
+    _log_write(actor, citizen, decision, "relative")
 
 
 @transaction.atomic
@@ -260,7 +278,7 @@ def consent_give(
     given_on: dt.date,
     note: str = "",
 ) -> Consent:
-    policy.citizen_require(actor=actor, citizen=citizen, action="update")
+    decision = policy.citizen_require(actor=actor, citizen=citizen, action="update")
     if basis == ConsentBasis.LEGAL and not legal_basis.strip():
         raise ValidationFailed(
             field_errors={"legal_basis": ["Angiv lovhjemlen, fx Retssikkerhedsloven § 12 c."]}
@@ -285,16 +303,14 @@ def consent_give(
         action="create",
         changes=diff({}, {"area": area, "scope": scope, "basis": basis, "given_on": given_on}),
     )
-    access_log_record(
-        actor=actor, citizen_ids=[citizen.pk], operation=Operation.UPDATE, object_type="consent"
-    )
+    _log_write(actor, citizen, decision, "consent")
     return consent
 
 
 @transaction.atomic
 def consent_withdraw(*, actor: Actor, consent: Consent, withdrawn_on: dt.date) -> Consent:
     citizen = consent.citizen
-    policy.citizen_require(actor=actor, citizen=citizen, action="update")
+    decision = policy.citizen_require(actor=actor, citizen=citizen, action="update")
     if consent.withdrawn_on is not None:
         raise ValidationFailed("Samtykket er allerede trukket tilbage.")
     if withdrawn_on < consent.given_on:
@@ -310,9 +326,7 @@ def consent_withdraw(*, actor: Actor, consent: Consent, withdrawn_on: dt.date) -
         action="update",
         changes={"withdrawn_on": [None, withdrawn_on.isoformat()]},
     )
-    access_log_record(
-        actor=actor, citizen_ids=[citizen.pk], operation=Operation.UPDATE, object_type="consent"
-    )
+    _log_write(actor, citizen, decision, "consent")
     return consent
 
 
@@ -321,7 +335,7 @@ def responsibility_set(
     *, actor: Actor, citizen: Citizen, unit: OrgUnit, since: dt.date
 ) -> Responsibility:
     """Make `unit` responsible for the citizen in the unit's area; the previous one ends."""
-    policy.citizen_require(actor=actor, citizen=citizen, action="update")
+    decision = policy.citizen_require(actor=actor, citizen=citizen, action="update")
     if unit.municipality_id != actor.municipality.pk:
         raise NotFound()
     if not unit.is_active:
@@ -339,10 +353,5 @@ def responsibility_set(
         action="create",
         changes={"unit": [None, unit.name], "area": [None, unit.area]},
     )
-    access_log_record(
-        actor=actor,
-        citizen_ids=[citizen.pk],
-        operation=Operation.UPDATE,
-        object_type="responsibility",
-    )
+    _log_write(actor, citizen, decision, "responsibility")
     return responsibility

@@ -33,6 +33,7 @@ class Rule:
     roles: frozenset[str] = field(default_factory=frozenset)
     allow_mfa_pending: bool = False
     delegated: bool = False
+    needs_citizen: bool = False
 
     def check(self, request: HttpRequest) -> HttpResponse | None:
         from sammen.core.errors import Forbidden
@@ -45,6 +46,10 @@ class Rule:
         if state == AUTH_MFA_PENDING and not self.allow_mfa_pending:
             return redirect("organisation:mfa")
         if state == AUTH_COMPLETE and self.allow_mfa_pending and not self.needs_actor:
+            return None
+        if self.needs_citizen:
+            if getattr(request, "citizen_account", None) is None:
+                raise Forbidden("Siden er for borgere, der er logget ind.")
             return None
         actor = getattr(request, "actor", None)
         if self.needs_actor and actor is None:
@@ -68,6 +73,7 @@ PUBLIC = Rule("public", needs_login=False)
 MFA_PENDING = Rule("mfa_pending", allow_mfa_pending=True)
 AUTHENTICATED = Rule("authenticated")
 STAFF = Rule("staff", needs_actor=True)
+CITIZEN = Rule("citizen", needs_citizen=True)
 DELEGATED_ADMIN = Rule("django_admin", delegated=True)
 DELEGATED_API = Rule("api", delegated=True)
 

@@ -29,6 +29,7 @@ def problem_response(error: DomainError) -> HttpResponse:
     }
     if isinstance(error, ValidationFailed) and error.field_errors:
         body["errors"] = error.field_errors
+    body.update(getattr(error, "problem_extra", {}))
     return HttpResponse(
         json.dumps(body, ensure_ascii=False),
         status=error.status_code,
@@ -39,9 +40,10 @@ def problem_response(error: DomainError) -> HttpResponse:
 def error_page(request: HttpRequest, error: DomainError) -> HttpResponse:
     if is_api_request(request):
         return problem_response(error)
-    template = {404: "errors/404.html", 403: "errors/403.html"}.get(
-        error.status_code, "errors/error.html"
-    )
+    template = getattr(error, "template", None) or {
+        404: "errors/404.html",
+        403: "errors/403.html",
+    }.get(error.status_code, "errors/error.html")
     return render(request, template, {"error": error}, status=error.status_code)
 
 

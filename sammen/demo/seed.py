@@ -1,7 +1,10 @@
 """The small, fixed demo used by `make run`: two municipalities, two areas, every role.
 
-All people are fictitious. Running it again changes nothing (idempotent by kommunekode and
-username), so `make run` can be repeated safely.
+`demo_seed` creates the named demo logins; `demo_population` then gives Greve a small generated
+population (citizens, relatives, consents, more staff and teams) with the synthetic-municipality
+generator, on top of the same organisation tree, so the named logins' teams are responsible
+for citizens. All people are fictitious. Running either again changes nothing (idempotent by
+kommunekode, username and CPR number), so `make run` can be repeated safely.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from sammen.demo.generator import GenerationResult, Progress, municipality_generate
 from sammen.organisation.models import (
     Area,
     Membership,
@@ -24,6 +28,8 @@ from sammen.organisation.models import (
 )
 
 DEMO_PASSWORD = "Sammen-demo-2026"  # noqa: S105 - printed for the local demo on purpose
+# The generated population `make run` gives Greve: seconds to make, the same on every run.
+DEMO_CITIZENS, DEMO_STAFF, DEMO_YEARS, DEMO_SEED = 200, 40, 2, 2026
 
 
 @dataclass(frozen=True)
@@ -150,6 +156,21 @@ def demo_seed(progress: Callable[[str], None] = lambda _msg: None) -> list[DemoL
     return logins
 
 
+def demo_population(
+    *, citizens: int = DEMO_CITIZENS, progress: Progress = lambda _label, _done, _total: None
+) -> GenerationResult:
+    """Greve's generated citizens and extra staff (run `demo_seed` first); idempotent."""
+    greve = Municipality.objects.get(code="253")
+    return municipality_generate(
+        municipality=greve,
+        citizens=citizens,
+        staff=DEMO_STAFF,
+        years=DEMO_YEARS,
+        seed=DEMO_SEED,
+        progress=progress,
+    )
+
+
 def _staff(
     municipality: Municipality, username: str, first: str, last: str, profession: str
 ) -> StaffMember:
@@ -166,3 +187,26 @@ def _staff(
         },
     )
     return staff
+
+
+def demo_citizen_login() -> DemoLogin | None:
+    """A citizen's own demo login ("borger"), for "Hvem har set mine oplysninger?" (MitID
+    replaces it). The citizen is one that Hjemmeplejen Team Nord A cares for; idempotent."""
+    from sammen.citizens.models import CitizenAccount, Responsibility
+
+    account = CitizenAccount.objects.select_related("citizen").filter(user__username="borger")
+    if (existing := account.first()) is not None:
+        return DemoLogin("borger", existing.citizen.full_name, "Borger", "Min side")
+    responsibility = (
+        Responsibility.objects.filter(
+            municipality__code="253", unit__name="Hjemmeplejen Team Nord A", until__isnull=True
+        )
+        .select_related("citizen")
+        .order_by("citizen__cpr")
+        .first()
+    )
+    if responsibility is None:
+        return None
+    user = User.objects.create_user(username="borger", password=DEMO_PASSWORD)
+    CitizenAccount.objects.create(user=user, citizen=responsibility.citizen)
+    return DemoLogin("borger", responsibility.citizen.full_name, "Borger", "Min side")

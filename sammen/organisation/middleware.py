@@ -46,6 +46,7 @@ class ActorMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request.actor = None  # type: ignore[attr-defined]
         request.auth_state = AUTH_ANONYMOUS  # type: ignore[attr-defined]
+        request.citizen_account = None  # type: ignore[attr-defined]
         user = request.user
         if user.is_authenticated:
             verified = getattr(user, "is_verified", lambda: False)()
@@ -60,4 +61,9 @@ class ActorMiddleware:
                     # REMOTE_ADDR only: X-Forwarded-For from an untrusted hop is not believed.
                     client_ip=request.META.get("REMOTE_ADDR", ""),
                 )
+                if request.actor is None:  # type: ignore[attr-defined]
+                    # A citizen's own login (the citizens module owns the account model).
+                    request.citizen_account = getattr(  # type: ignore[attr-defined]
+                        user, "citizen_account", None
+                    )
         return self.get_response(request)

@@ -83,6 +83,11 @@ class Municipality(BaseModel):
         unique=True,
         validators=[RegexValidator(r"^\d{3}$", _("Kommunekoden skal være tre cifre."))],
     )
+    # The citizen's own access log shows staff names only where the municipality decides so
+    # (CJEU C-579/21: employee identity only when needed for the citizen's rights).
+    show_staff_names_to_citizens = models.BooleanField(
+        _("vis medarbejdernavne i borgerens log"), default=False
+    )
 
     class Meta:
         ordering = ["name"]
@@ -138,6 +143,10 @@ class StaffMember(MunicipalityScoped):
     profession = models.CharField(_("faggruppe"), max_length=30, choices=Profession.choices)
     email = models.EmailField(_("e-mail"), blank=True)
     is_active = models.BooleanField(_("aktiv"), default=True)
+    # Home address: used only to flag look-ups of neighbours (access review), never shown.
+    home_street = models.CharField(_("egen vej"), max_length=200, blank=True)
+    home_house_number = models.CharField(_("eget husnummer"), max_length=20, blank=True)
+    home_postcode = models.CharField(_("eget postnummer"), max_length=4, blank=True)
 
     class Meta:
         ordering = ["last_name", "first_name"]

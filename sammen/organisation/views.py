@@ -62,6 +62,8 @@ def login_view(request: HttpRequest) -> HttpResponse:
             services.login_complete(request=request, user=form.get_user())
             if services.mfa_required_for(form.get_user()):
                 return redirect(f"/log-ind/totp/?next={_safe_next(request, '/')}")
+            if hasattr(form.get_user(), "citizen_account"):
+                return redirect("/min-side/")
             return redirect(_safe_next(request, "/"))
         return render(request, "organisation/login.html", {"form": form}, status=422)
     return render(request, "organisation/login.html", {"form": form})

@@ -36,8 +36,10 @@ def citizen_create(
     postcode: str = "2670",
     city: str = "Greve",
     cpr: str | None = None,
-    responsible: OrgUnit | None = None,
+    responsible: OrgUnit | str | None = "first-team",
 ) -> Citizen:
+    """By default the municipality's first team (by name) is responsible, so staff of that team
+    have a care relation; pass `responsible=None` for a citizen nobody is responsible for."""
     parsed = Cpr.parse(cpr or fictitious_cpr(born))
     citizen = Citizen.objects.create(
         municipality=municipality,
@@ -54,7 +56,11 @@ def citizen_create(
         search_name=fold(f"{first_name} {last_name}"),
         search_address=fold(f"{street} {house_number} {postcode} {city}"),
     )
-    if responsible is not None:
+    if responsible == "first-team":
+        responsible = (
+            OrgUnit.objects.filter(municipality=municipality, kind="team").order_by("name").first()
+        )
+    if isinstance(responsible, OrgUnit):
         Responsibility.objects.create(
             municipality=municipality,
             citizen=citizen,

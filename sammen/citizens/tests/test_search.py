@@ -11,12 +11,13 @@ from django.test.utils import CaptureQueriesContext
 from conftest import World
 from sammen.access.models import AccessLogEntry
 from sammen.citizens import selectors
+from sammen.citizens.models import Citizen
 from sammen.citizens.tests.factories import citizen_create
 from sammen.core.errors import Forbidden
 
 
 @pytest.fixture
-def people(world: World) -> dict[str, object]:
+def people(world: World) -> dict[str, Citizen]:
     g = world.greve
     return {
         "soren": citizen_create(
@@ -61,43 +62,43 @@ def names(result: selectors.SearchResult) -> set[str]:
     ],
 )
 def test_name_and_address_search(
-    world: World, people: dict[str, object], query: str, expected: set[str]
+    world: World, people: dict[str, Citizen], query: str, expected: set[str]
 ) -> None:
     assert names(selectors.citizen_search(actor=world.actor(world.nurse), query=query)) == expected
 
 
-def test_cpr_full_and_birth_date_part(world: World, people: dict[str, object]) -> None:
+def test_cpr_full_and_birth_date_part(world: World, people: dict[str, Citizen]) -> None:
     actor = world.actor(world.nurse)
     soren = people["soren"]
-    cpr = soren.cpr  # type: ignore[attr-defined]
+    cpr = soren.cpr
     for query in (cpr, f"{cpr[:6]}-{cpr[6:]}", f" {cpr[:6]} {cpr[6:]} "):
         result = selectors.citizen_search(actor=actor, query=query)
         assert result.kind == "cpr"
-        assert [c.pk for c in result.citizens] == [soren.pk]  # type: ignore[attr-defined]
+        assert [c.pk for c in result.citizens] == [soren.pk]
     result = selectors.citizen_search(actor=actor, query="170540")
     assert result.kind == "birth"
     assert names(result) == {"Søren Østergaard"}  # José has 17 May too, but 1950
 
 
 def test_foreign_municipality_never_returned_nor_counted(
-    world: World, people: dict[str, object]
+    world: World, people: dict[str, Citizen]
 ) -> None:
     result = selectors.citizen_search(actor=world.actor(world.nurse), query="søren")
     assert result.total == 1
     assert all(c.municipality_id == world.greve.pk for c in result.citizens)
     foreign = people["foreign"]
-    by_cpr = selectors.citizen_search(actor=world.actor(world.nurse), query=foreign.cpr)  # type: ignore[attr-defined]
-    assert by_cpr.citizens == [] or foreign.pk not in {c.pk for c in by_cpr.citizens}  # type: ignore[attr-defined]
+    by_cpr = selectors.citizen_search(actor=world.actor(world.nurse), query=foreign.cpr)
+    assert by_cpr.citizens == [] or foreign.pk not in {c.pk for c in by_cpr.citizens}
 
 
 def test_search_logs_one_row_per_hit_with_masked_criterion(
-    world: World, people: dict[str, object]
+    world: World, people: dict[str, Citizen]
 ) -> None:
     actor = world.actor(world.nurse)
-    cpr = people["aase"].cpr  # type: ignore[attr-defined]
+    cpr = people["aase"].cpr
     selectors.citizen_search(actor=actor, query=cpr)
     row = AccessLogEntry.objects.get(operation="search")
-    assert row.citizen_id == people["aase"].pk  # type: ignore[attr-defined]
+    assert row.citizen_id == people["aase"].pk
     assert row.criterion == f"cpr:{cpr[:6]}-xxxx"
     selectors.citizen_search(actor=actor, query="ingen-findes")
     empty = AccessLogEntry.objects.filter(operation="search", citizen_id__isnull=True).get()
@@ -127,7 +128,7 @@ def test_search_has_no_n_plus_one(world: World) -> None:
     assert len(many.captured_queries) == len(few.captured_queries)
 
 
-def test_aggregate_roles_cannot_search(world: World, people: dict[str, object]) -> None:
+def test_aggregate_roles_cannot_search(world: World, people: dict[str, Citizen]) -> None:
     for who in (world.politician, world.director, world.administrator):
         with pytest.raises(Forbidden):
             selectors.citizen_search(actor=world.actor(who), query="søren")

@@ -211,7 +211,15 @@ def test_responsibility_moves_to_new_unit_in_same_area(world: World) -> None:
     )
     open_rows = citizen.responsibilities.filter(until__isnull=True)
     assert [r.unit for r in open_rows] == [world.training_team]
+    # The nurse's team is no longer responsible: the nurse has lost the care relation.
+    from sammen.access.policy import NoCareRelation
+
+    with pytest.raises(NoCareRelation):
+        services.citizen_update(actor=actor, citizen=citizen, data=data(cpr=citizen.cpr))
     with pytest.raises(NotFound):
         services.responsibility_set(
-            actor=actor, citizen=citizen, unit=world.solrod_team, since=timezone.localdate()
+            actor=world.actor(world.therapist),
+            citizen=citizen,
+            unit=world.solrod_team,
+            since=timezone.localdate(),
         )

@@ -31,7 +31,7 @@ def test_overview_shows_header_and_logs_the_read(world: World) -> None:
     assert "Team Nord A" in response.text
     assert citizen.cpr not in response.text
     assert response["Cache-Control"] == "no-store, private"
-    row = AccessLogEntry.objects.get(citizen_id=citizen.pk, operation="view")
+    row = AccessLogEntry.objects.get(citizen_id=citizen.pk, operation="view", object_type="citizen")
     assert row.staff_id == world.nurse.pk
     assert row.unit_name == "Team Nord A"
 

@@ -1,0 +1,1 @@
+"""Benchmarks: ratios side by side, never timed assertions (see bench/README.md)."""

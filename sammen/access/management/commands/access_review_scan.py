@@ -1,0 +1,27 @@
+"""Find suspicious access patterns and put them in the leaders' review queues (run by cron)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+from django.utils import timezone
+
+from sammen.access.models import ChainHead
+from sammen.access.services import access_review_scan
+
+
+class Command(BaseCommand):
+    help = "Finder mistænkelige mønstre i adgangsloggen og opretter punkter til gennemgang."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--hours", type=int, default=24, help="Hvor langt tilbage (timer)")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        since = timezone.now() - dt.timedelta(hours=options["hours"])
+        created = sum(
+            access_review_scan(municipality_id=mid, since=since)
+            for mid in ChainHead.objects.values_list("municipality_id", flat=True)
+        )
+        self.stdout.write(self.style.SUCCESS(f"{created} nye punkter til gennemgang."))

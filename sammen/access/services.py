@@ -1,0 +1,356 @@
+"""Break-the-glass grants, leader reviews, the review scan and log retention."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict, deque
+from typing import Any
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from sammen.access import gate, policy
+from sammen.access.log import access_log_record, access_log_record_system
+from sammen.access.models import (
+    AccessGrant,
+    AccessLogEntry,
+    ChainHead,
+    CitizenAccessRecord,
+    DeletePermit,
+    GrantReason,
+    Operation,
+    Outcome,
+    Purpose,
+    ReviewItem,
+    ReviewKind,
+    Severity,
+)
+from sammen.core.actor import Actor
+from sammen.core.errors import Forbidden, NotFound, ValidationFailed
+from sammen.core.ids import parse_uuid
+from sammen.organisation.models import Role, StaffMember
+
+MIN_REASON_TEXT = 10
+
+
+def _is_night(moment: dt.datetime) -> bool:
+    hour = timezone.localtime(moment).hour
+    return hour >= settings.SAMMEN_NIGHT_STARTS_HOUR or hour < settings.SAMMEN_NIGHT_ENDS_HOUR
+
+
+def grant_create(*, actor: Actor, citizen_id: Any, reason: str, reason_text: str) -> AccessGrant:
+    """Open one citizen for a limited time, with a stated reason. Never extends an old grant:
+    every grant is new, with its own reason, and shows in the leader's queue at once."""
+    from sammen.citizens.models import Citizen
+
+    if not policy.citizen_data_allowed(actor):
+        raise Forbidden("Din rolle kan ikke få udvidet adgang til borgere.")
+    try:
+        pk = parse_uuid(citizen_id)
+    except NotFound:
+        raise gate.unknown_id_logged(
+            actor=actor, object_id=citizen_id, object_type="grant"
+        ) from None
+    citizen = Citizen.objects.for_municipality(actor.municipality).filter(pk=pk).first()
+    if citizen is None:
+        raise gate.unknown_id_logged(actor=actor, object_id=pk, object_type="grant")
+    errors: dict[str, list[str]] = {}
+    if reason not in GrantReason.values:
+        errors["reason"] = ["Vælg en begrundelse."]
+    if len((reason_text or "").strip()) < MIN_REASON_TEXT:
+        errors["reason_text"] = [
+            f"Beskriv kort, hvorfor du har brug for adgang (mindst {MIN_REASON_TEXT} tegn)."
+        ]
+    if errors:
+        access_log_record(
+            actor=actor,
+            citizen_ids=[citizen.pk],
+            operation=Operation.GRANT,
+            purpose=Purpose.BREAK_THE_GLASS,
+            outcome=Outcome.DENIED,
+            severity=Severity.HIGH,
+            object_type="grant",
+        )
+        raise ValidationFailed("Udvidet adgang kræver en begrundelse.", errors)
+    now = timezone.now()
+    with transaction.atomic():
+        grant = AccessGrant.objects.create(
+            municipality=actor.municipality,
+            staff=actor.staff,
+            role=actor.role,
+            unit=actor.unit,
+            citizen=citizen,
+            reason=reason,
+            reason_text=reason_text.strip(),
+            expires_at=now + dt.timedelta(hours=settings.SAMMEN_BREAK_THE_GLASS_HOURS),
+        )
+        access_log_record(
+            actor=actor,
+            citizen_ids=[citizen.pk],
+            operation=Operation.GRANT,
+            purpose=Purpose.BREAK_THE_GLASS,
+            grant_id=grant.pk,
+            severity=Severity.HIGH,
+            object_type="grant",
+        )
+        ReviewItem.objects.create(
+            municipality=actor.municipality,
+            kind=ReviewKind.BREAK_THE_GLASS,
+            staff=actor.staff,
+            citizen=citizen,
+            grant=grant,
+            occurred_at=now,
+            details=f"{grant.get_reason_display()}: {grant.reason_text}"[:300],
+            dedupe_key=f"btg:{grant.pk}",
+        )
+        if _is_night(now):
+            ReviewItem.objects.create(
+                municipality=actor.municipality,
+                kind=ReviewKind.NIGHT_GRANT,
+                staff=actor.staff,
+                citizen=citizen,
+                grant=grant,
+                occurred_at=now,
+                details=f"Udvidet adgang kl. {timezone.localtime(now):%H:%M}",
+                dedupe_key=f"night:{grant.pk}",
+            )
+    return grant
+
+
+def review_require(actor: Actor) -> None:
+    if actor.role != Role.LEADER:
+        raise Forbidden("Kun ledere gennemgår adgangsloggen.")
+
+
+@transaction.atomic
+def review_item_resolve(
+    *, actor: Actor, item: ReviewItem, comment: str, approved: bool
+) -> ReviewItem:
+    """A leader reviews an item with a comment; nobody reviews their own access."""
+    review_require(actor)
+    if item.municipality_id != actor.municipality.pk:
+        raise NotFound()
+    if item.staff_id == actor.staff.pk:
+        raise ValidationFailed(
+            "Du kan ikke gennemgå din egen adgang. En anden leder skal gøre det."
+        )
+    if item.reviewed_at is not None:
+        raise ValidationFailed("Punktet er allerede gennemgået.")
+    if not comment.strip():
+        raise ValidationFailed(field_errors={"comment": ["Skriv en kommentar til gennemgangen."]})
+    now = timezone.now()
+    item.reviewed_at, item.reviewed_by, item.review_comment = now, actor.staff, comment.strip()
+    item.save(update_fields=["reviewed_at", "reviewed_by", "review_comment", "updated_at"])
+    if item.grant_id is not None:
+        AccessGrant.objects.filter(pk=item.grant_id, reviewed_at__isnull=True).update(
+            reviewed_at=now,
+            reviewed_by=actor.staff,
+            review_comment=comment.strip(),
+            review_approved=approved,
+        )
+    access_log_record(
+        actor=actor,
+        citizen_ids=[item.citizen_id],
+        operation=Operation.REVIEW,
+        purpose=Purpose.ADMINISTRATION,
+        object_type="review",
+        grant_id=item.grant_id,
+    )
+    return item
+
+
+def access_review_scan(
+    *, municipality_id: Any, since: dt.datetime, until: dt.datetime | None = None
+) -> int:
+    """Turn suspicious patterns in the access log into review items (idempotent).
+
+    - one staff member opening more than SAMMEN_REVIEW_MANY_CITIZENS citizens within an hour;
+    - a staff member opening a citizen with their own (rare) surname or home address;
+    - break-the-glass at night.
+    """
+    from sammen.citizens.models import Citizen
+    from sammen.citizens.text import fold
+
+    until = until or timezone.now()
+    rows = list(
+        AccessLogEntry.objects.filter(
+            municipality_id=municipality_id,
+            at__gte=since,
+            at__lt=until,
+            outcome=Outcome.SUCCESS,
+            staff_id__isnull=False,
+            citizen_id__isnull=False,
+            operation__in=[Operation.VIEW, Operation.SEARCH, Operation.UPDATE],
+        )
+        .order_by("at")
+        .values_list("staff_id", "citizen_id", "at")
+    )
+    items: list[ReviewItem] = []
+    limit = settings.SAMMEN_REVIEW_MANY_CITIZENS
+    window: dict[Any, deque[tuple[dt.datetime, Any]]] = defaultdict(deque)
+    flagged_hours: set[tuple[Any, str]] = set()
+    for staff_id, citizen_id, at in rows:
+        assert staff_id is not None  # filtered in the query
+        q = window[staff_id]
+        q.append((at, citizen_id))
+        while q and at - q[0][0] > dt.timedelta(hours=1):
+            q.popleft()
+        distinct = {c for _t, c in q}
+        if len(distinct) > limit:
+            start = q[0][0]
+            key = (staff_id, f"{start:%Y%m%d%H}")
+            if key not in flagged_hours:
+                flagged_hours.add(key)
+                items.append(
+                    ReviewItem(
+                        municipality_id=municipality_id,
+                        kind=ReviewKind.MANY_CITIZENS,
+                        staff_id=staff_id,
+                        occurred_at=start,
+                        details=f"{len(distinct)} forskellige borgere inden for en time",
+                        dedupe_key=f"many:{staff_id}:{start:%Y%m%d%H}",
+                    )
+                )
+    pairs = {(s, c) for s, c, _at in rows}
+    staff = {s.pk: s for s in StaffMember.objects.filter(pk__in={s for s, _c in pairs})}
+    citizens = {
+        c.pk: c
+        for c in Citizen.objects.filter(pk__in={c for _s, c in pairs}).only(
+            "last_name", "street", "house_number", "postcode"
+        )
+    }
+    # Jensen, Nielsen and Hansen are everywhere: a shared surname only means something when
+    # the surname is rare in the municipality (at most 5 citizens or 0.5 % of them).
+    surnames = Counter(
+        fold(name)
+        for name in Citizen.objects.filter(municipality_id=municipality_id).values_list(
+            "last_name", flat=True
+        )
+    )
+    common_limit = max(5, sum(surnames.values()) // 200)
+    first_seen: dict[tuple[Any, Any], dt.datetime] = {}
+    for staff_id, citizen_id, at in rows:
+        first_seen.setdefault((staff_id, citizen_id), at)
+    for (staff_id, citizen_id), at in first_seen.items():
+        member, citizen = staff.get(staff_id), citizens.get(citizen_id)
+        if member is None or citizen is None:
+            continue
+        surname = fold(member.last_name)
+        if surname and surname == fold(citizen.last_name) and surnames[surname] <= common_limit:
+            items.append(
+                ReviewItem(
+                    municipality_id=municipality_id,
+                    kind=ReviewKind.SAME_SURNAME,
+                    staff_id=staff_id,
+                    citizen_id=citizen_id,
+                    occurred_at=at,
+                    details="Medarbejderen har samme efternavn som borgeren",
+                    dedupe_key=f"surname:{staff_id}:{citizen_id}",
+                )
+            )
+        own = fold(f"{member.home_street} {member.home_house_number} {member.home_postcode}")
+        theirs = fold(f"{citizen.street} {citizen.house_number} {citizen.postcode}")
+        if member.home_street and own == theirs:
+            items.append(
+                ReviewItem(
+                    municipality_id=municipality_id,
+                    kind=ReviewKind.SAME_ADDRESS,
+                    staff_id=staff_id,
+                    citizen_id=citizen_id,
+                    occurred_at=at,
+                    details="Borgeren bor på medarbejderens egen adresse",
+                    dedupe_key=f"address:{staff_id}:{citizen_id}",
+                )
+            )
+    for grant in AccessGrant.objects.filter(
+        municipality_id=municipality_id, created_at__gte=since, created_at__lt=until
+    ):
+        if _is_night(grant.created_at):
+            items.append(
+                ReviewItem(
+                    municipality_id=municipality_id,
+                    kind=ReviewKind.NIGHT_GRANT,
+                    staff_id=grant.staff_id,
+                    citizen_id=grant.citizen_id,
+                    grant=grant,
+                    occurred_at=grant.created_at,
+                    details=f"Udvidet adgang kl. {timezone.localtime(grant.created_at):%H:%M}",
+                    dedupe_key=f"night:{grant.pk}",
+                )
+            )
+    keys = {i.dedupe_key for i in items}
+    existing = set(
+        ReviewItem.objects.filter(dedupe_key__in=keys).values_list("dedupe_key", flat=True)
+    )
+    new = list({i.dedupe_key: i for i in items if i.dedupe_key not in existing}.values())
+    ReviewItem.objects.bulk_create(new, ignore_conflicts=True)  # a parallel scan may race
+    return len(new)
+
+
+# --- Retention -----------------------------------------------------------------------------
+
+
+class _DeleteDoor:
+    """Opens the append-only tables' DELETE door inside the current transaction only."""
+
+    def __enter__(self) -> None:
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL sammen.delete_permit = 'on'")
+        else:
+            DeletePermit.objects.create()
+
+    def __exit__(self, *exc: object) -> None:
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL sammen.delete_permit = 'off'")
+        else:
+            DeletePermit.objects.all().delete()
+
+
+def access_log_prune(*, now: dt.datetime | None = None) -> dict[str, int]:
+    """Delete security-log rows older than SAMMEN_ACCESS_LOG_RETENTION_DAYS and citizen-log
+    rows older than SAMMEN_CITIZEN_LOG_RETENTION_DAYS. The chain is anchored at the last pruned
+    row so verification still passes, and the pruning itself is logged."""
+    now = now or timezone.now()
+    security_cutoff = now - dt.timedelta(days=settings.SAMMEN_ACCESS_LOG_RETENTION_DAYS)
+    citizen_cutoff = now - dt.timedelta(days=settings.SAMMEN_CITIZEN_LOG_RETENTION_DAYS)
+    totals = {"access_log": 0, "citizen_log": 0}
+    for head_id in ChainHead.objects.values_list("municipality_id", flat=True):
+        with transaction.atomic():
+            head = ChainHead.objects.select_for_update().get(municipality_id=head_id)
+            last = (
+                AccessLogEntry.objects.filter(municipality_id=head_id, at__lt=security_cutoff)
+                .order_by("-chain_seq")
+                .values_list("chain_seq", "hash")
+                .first()
+            )
+            pruned = citizen_pruned = 0
+            with _DeleteDoor():
+                if last is not None:
+                    pruned, _ = AccessLogEntry.objects.filter(
+                        municipality_id=head_id, chain_seq__lte=last[0]
+                    ).delete()
+                    ChainHead.objects.filter(pk=head_id).update(
+                        anchor_chain_seq=last[0], anchor_hash=last[1]
+                    )
+                citizen_pruned, _ = CitizenAccessRecord.objects.filter(
+                    municipality_id=head_id, at__lt=citizen_cutoff
+                ).delete()
+            if pruned or citizen_pruned:
+                access_log_record_system(
+                    municipality_id=head_id,
+                    citizen_ids=[None],
+                    operation=Operation.PRUNE,
+                    purpose=Purpose.ADMINISTRATION,
+                    criterion=(
+                        f"sikkerhedslog: {pruned} rækker før {security_cutoff:%Y-%m-%d}; "
+                        f"borgerlog: {citizen_pruned} rækker før {citizen_cutoff:%Y-%m-%d}"
+                    ),
+                    object_type="access_log",
+                )
+            del head
+            totals["access_log"] += pruned
+            totals["citizen_log"] += citizen_pruned
+    return totals

@@ -1,0 +1,160 @@
+"""Break-the-glass, the leader's review queue, and the citizen's own log."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from sammen.access import selectors, services
+from sammen.access.forms import GrantForm, ReviewForm
+from sammen.access.models import Operation
+from sammen.core.access_rules import CITIZEN, access_rule, roles
+from sammen.core.errors import ValidationFailed
+from sammen.core.forms import form_add_domain_errors, render_form
+from sammen.organisation.models import CITIZEN_DATA_ROLES, Role
+
+
+@access_rule(roles(*CITIZEN_DATA_ROLES))
+@require_http_methods(["GET", "POST"])
+def grant_create(request: HttpRequest, citizen_id: Any) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    selectors.grant_target_get(actor=actor, citizen_id=citizen_id)
+    form = GrantForm(request.POST or None)
+    if request.method == "POST":
+        try:
+            services.grant_create(
+                actor=actor,
+                citizen_id=citizen_id,
+                reason=request.POST.get("reason", ""),
+                reason_text=request.POST.get("reason_text", ""),
+            )
+        except ValidationFailed as error:
+            form.is_valid()
+            form_add_domain_errors(form, error)
+        else:
+            messages.warning(
+                request, "Du har fået udvidet adgang til borgeren. Adgangen er logget."
+            )
+            return redirect("citizens:overview", citizen_id=citizen_id)
+    return render_form(
+        request,
+        "access/grant_form.html",
+        {"form": form, "citizen_id": citizen_id},
+        invalid=request.method == "POST",
+    )
+
+
+@access_rule(roles(Role.LEADER))
+def review_queue(request: HttpRequest) -> HttpResponse:
+    queue = selectors.review_queue(actor=request.actor)  # type: ignore[attr-defined]
+    return render(request, "access/review_queue.html", {"queue": queue, "form": ReviewForm()})
+
+
+@access_rule(roles(Role.LEADER))
+@require_POST
+def review_resolve(request: HttpRequest, item_id: Any) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    item = selectors.review_item_get(actor=actor, item_id=item_id)
+    form = ReviewForm(request.POST)
+    if form.is_valid():
+        try:
+            services.review_item_resolve(
+                actor=actor,
+                item=item,
+                comment=form.cleaned_data["comment"],
+                approved=form.cleaned_data["approved"],
+            )
+        except ValidationFailed as error:
+            messages.error(request, next(iter(error.field_errors.values()), [error.message])[0])
+        else:
+            messages.success(request, "Gennemgangen er gemt.")
+    else:
+        messages.error(request, "Skriv en kommentar og vælg en vurdering.")
+    return redirect("access:review_queue")
+
+
+def _own_citizen(request: HttpRequest) -> Any:
+    return request.citizen_account.citizen  # type: ignore[attr-defined]
+
+
+@access_rule(CITIZEN)
+def citizen_log(request: HttpRequest) -> HttpResponse:
+    citizen = _own_citizen(request)
+    lines = selectors.citizen_own_log(citizen=citizen)
+    return render(
+        request,
+        "access/citizen_log.html",
+        {
+            "citizen": citizen,
+            "lines": lines,
+            "show_names": citizen.municipality.show_staff_names_to_citizens,
+        },
+    )
+
+
+@access_rule(CITIZEN)
+def citizen_log_csv(request: HttpRequest) -> HttpResponse:
+    citizen = _own_citizen(request)
+    lines = selectors.citizen_own_log(citizen=citizen, operation=Operation.EXPORT)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+    header = ["Tidspunkt", "Enhed", "Formål", "Handling", "Udvidet adgang"]
+    show_names = citizen.municipality.show_staff_names_to_citizens
+    writer.writerow([*header, "Medarbejder"] if show_names else header)
+    for line in lines:
+        row = [
+            timezone.localtime(line.at).strftime("%d-%m-%Y %H:%M"),
+            line.unit_name,
+            line.purpose,
+            line.operation,
+            "ja" if line.break_the_glass else "nej",
+        ]
+        writer.writerow([*row, line.staff_name] if show_names else row)
+    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="hvem-har-set-mine-oplysninger.csv"'
+    return response
+
+
+@access_rule(CITIZEN)
+def citizen_log_pdf(request: HttpRequest) -> HttpResponse:
+    from fpdf import FPDF
+
+    citizen = _own_citizen(request)
+    lines = selectors.citizen_own_log(citizen=citizen, operation=Operation.PRINT)
+    pdf = FPDF(orientation="P", unit="mm", format="A4")
+    pdf.set_title("Hvem har set mine oplysninger?")
+    pdf.add_page()
+    pdf.set_font("Helvetica", "B", 14)
+    pdf.cell(0, 10, "Hvem har set mine oplysninger?", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", "", 10)
+    pdf.cell(
+        0,
+        6,
+        f"{citizen.full_name} - udskrevet {timezone.localtime():%d-%m-%Y %H:%M}",
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+    pdf.ln(2)
+    with pdf.table(col_widths=(28, 52, 48, 30, 22), text_align="LEFT") as table:
+        table.row(["Tidspunkt", "Enhed", "Formål", "Handling", "Udvidet"])
+        for line in lines:
+            unit = f"{line.unit_name} ({line.staff_name})" if line.staff_name else line.unit_name
+            table.row(
+                [
+                    timezone.localtime(line.at).strftime("%d-%m-%Y %H:%M"),
+                    unit,
+                    line.purpose,
+                    line.operation,
+                    "JA" if line.break_the_glass else "",
+                ]
+            )
+    response = HttpResponse(bytes(pdf.output()), content_type="application/pdf")
+    response["Content-Disposition"] = 'attachment; filename="hvem-har-set-mine-oplysninger.pdf"'
+    return response

@@ -1,0 +1,24 @@
+from django.apps import AppConfig
+
+
+class JournalConfig(AppConfig):
+    name = "sammen.journal"
+    label = "journal"
+    verbose_name = "Journal"
+
+    def ready(self) -> None:
+        from sammen.citizens.sections import CitizenSection, section_register
+        from sammen.demo.streams import stream_register
+        from sammen.journal.demo import journal_demo_stream
+        from sammen.journal.selectors import journal_section_load
+
+        section_register(
+            CitizenSection(
+                key="journal",
+                title="Journal (borgerblik)",
+                template="journal/_section.html",
+                order=10,
+                load=journal_section_load,
+            )
+        )
+        stream_register("journal", order=20, generate=journal_demo_stream)

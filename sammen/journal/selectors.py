@@ -1,0 +1,509 @@
+"""Reads of the journal. Citizen data is read only through `citizens.selectors.citizen_get`
+(municipality scope, access policy, access-log row with object_type "journal", all in the same
+transaction as the read)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Exists, F, OuterRef, QuerySet, Window
+from django.db.models.functions import RowNumber
+from django.utils import timezone
+
+from sammen.access import gate, policy
+from sammen.access.models import Operation
+from sammen.citizens.models import Citizen
+from sammen.citizens.selectors import citizen_get
+from sammen.core.actor import Actor
+from sammen.core.errors import ValidationFailed
+from sammen.core.ids import parse_uuid
+from sammen.journal.fields import FSIII_SCALE_LABELS, definition_fields, definition_value_sets
+from sammen.journal.models import (
+    Area,
+    Entry,
+    EntryKind,
+    EntryStatus,
+    Template,
+    TemplateStatus,
+)
+from sammen.terminology.selectors import Choice, ValueSetView, concepts_display, value_sets_get
+
+OBJECT_TYPE = "journal"
+NOTES_SHOWN = 10
+
+
+# --- templates ---------------------------------------------------------------------------
+
+
+def template_current(*, key: str) -> Template | None:
+    """The newest active version of a template."""
+    return (
+        Template.objects.filter(key=key, status=TemplateStatus.ACTIVE)
+        .select_related("area")
+        .order_by("-version")
+        .first()
+    )
+
+
+def template_get(*, key: str, version: int | None) -> Template:
+    """The version to document with; unknown and retired versions are refused (422)."""
+    if version is None:
+        template = template_current(key=key)
+        if template is None:
+            raise ValidationFailed(
+                "Skabelonen findes ikke.", {"template": ["Skabelonen findes ikke."]}
+            )
+        return template
+    template = Template.objects.filter(key=key, version=version).select_related("area").first()
+    if template is None:
+        raise ValidationFailed(
+            "Skabelonversionen findes ikke.",
+            {"template": [f"Skabelonen {key} findes ikke i version {version}."]},
+        )
+    if template.status == TemplateStatus.RETIRED:
+        raise ValidationFailed(
+            "Skabelonversionen er udgået.",
+            {"template": [f"Version {version} af skabelonen er udgået. Brug den nyeste version."]},
+        )
+    return template
+
+
+def templates_active() -> list[Template]:
+    """The newest active version of every template, in area and template order."""
+    newest: dict[str, Template] = {}
+    for t in Template.objects.filter(status=TemplateStatus.ACTIVE).select_related("area"):
+        if t.key not in newest or t.version > newest[t.key].version:
+            newest[t.key] = t
+    return sorted(newest.values(), key=lambda t: (t.area.order, t.area.key, t.order, t.key))
+
+
+def template_value_sets(templates: Iterable[Template]) -> dict[str, ValueSetView]:
+    keys: set[str] = set()
+    for t in templates:
+        keys |= definition_value_sets(t.definition)
+    return value_sets_get(keys=keys) if keys else {}
+
+
+# --- entries -----------------------------------------------------------------------------
+
+
+def areas_visible(*, actor: Actor, citizen: Citizen) -> set[str]:
+    """The documentation areas whose entries the actor may see for this citizen: their own
+    area, and another area only with the consent or legal basis the policy requires."""
+    allowed = set()
+    for area in Area.objects.all():
+        if (
+            area.municipal_area == actor.unit.area
+            or policy.decide(actor=actor, citizen=citizen, area=area.municipal_area).allowed
+        ):
+            allowed.add(area.key)
+    return allowed
+
+
+def _visible(actor: Actor, citizen: Citizen, areas: set[str]) -> QuerySet[Entry]:
+    """The entries of one citizen the actor may see: the actor's municipality (citizen_get has
+    checked the policy for the citizen) and the areas the policy allows."""
+    return Entry.objects.for_municipality(actor.municipality).filter(
+        citizen=citizen, template__area__key__in=sorted(areas)
+    )
+
+
+def _not_replaced() -> Exists:
+    return Exists(Entry.objects.filter(replaces=OuterRef("pk")))
+
+
+def current_entries(
+    queryset: QuerySet[Entry], *, before: dt.datetime | None = None
+) -> QuerySet[Entry]:
+    """The latest valid version of each item: chain heads (not replaced), status valid, state
+    entries, the newest `refers_to` per subject code. `before` gives the state at that time
+    as we know it now (corrections written later count)."""
+    heads = queryset.filter(kind=EntryKind.STATE, status=EntryStatus.VALID).exclude(_not_replaced())
+    if before is not None:
+        heads = heads.filter(refers_to__lt=before)
+    return heads.annotate(
+        rank=Window(
+            RowNumber(),
+            partition_by=[F("subject_code")],
+            order_by=[F("refers_to").desc(), F("written_at").desc(), F("id").desc()],
+        )
+    ).filter(rank=1)
+
+
+@dataclass(frozen=True)
+class ShownValue:
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class EntryView:
+    """An entry ready to show: its fields as (label, value) text, its subject's name."""
+
+    entry: Entry
+    subject: str
+    values: list[ShownValue]
+    summary: list[ShownValue]
+
+
+class _Display:
+    """Turns stored values into text: codes via value sets, falling back to the concepts."""
+
+    def __init__(self, value_sets: dict[str, ValueSetView], extra: dict[str, str]) -> None:
+        self.value_sets = value_sets
+        self.extra = extra
+
+    def code(self, f: dict[str, Any], code: str) -> str:
+        if "options" in f:
+            for o in f["options"]:
+                if o["code"] == code:
+                    return str(o["display"])
+        vs = self.value_sets.get(f.get("value_set", ""))
+        choice = vs.find(code) if vs else None
+        if choice is not None:
+            return choice.label
+        return self.extra.get(code, code)
+
+    def value(self, f: dict[str, Any], value: Any) -> str:
+        kind = f["type"]
+        if kind == "code":
+            return self.code(f, str(value))
+        if kind == "multi_code":
+            return ", ".join(self.code(f, str(v)) for v in value)
+        if kind == "fsiii_scale":
+            return FSIII_SCALE_LABELS.get(int(value), str(value))
+        if kind == "boolean":
+            return "Ja" if value else "Nej"
+        if kind == "date":
+            return dt.date.fromisoformat(value).strftime("%d.%m.%Y")
+        if kind == "number":
+            text = str(value).replace(".", ",")
+            return f"{text} {f['unit']}" if f.get("unit") else text
+        if kind == "group":
+            rows = []
+            for row in value:
+                rows.append(
+                    "; ".join(
+                        f"{sub['label']}: {self.value(sub, row[sub['key']])}"
+                        for sub in f["fields"]
+                        if sub["key"] in row
+                    )
+                )
+            return " | ".join(rows)
+        return str(value)
+
+    def entry(self, entry: Entry) -> EntryView:
+        definition = entry.template.definition
+        fields = definition_fields(definition)
+        subject_key = definition.get("subject", "")
+        values = [
+            ShownValue(str(f["label"]), self.value(f, entry.data[f["key"]]))
+            for f in fields
+            if f["key"] in entry.data and f["key"] != subject_key
+        ]
+        by_label = {f["key"]: f for f in fields}
+        summary = [
+            ShownValue(str(by_label[k]["label"]), self.value(by_label[k], entry.data[k]))
+            for k in definition.get("summary", [])
+            if k in entry.data
+        ]
+        subject_field = by_label.get(subject_key)
+        subject = (
+            self.code(subject_field, entry.subject_code)
+            if subject_field and entry.subject_code
+            else entry.template.title
+        )
+        return EntryView(entry=entry, subject=subject, values=values, summary=summary)
+
+
+def _display_for(entries: Sequence[Entry], value_sets: dict[str, ValueSetView]) -> _Display:
+    """Codes the value sets do not know (retired ones) are looked up once, in one query."""
+    from sammen.journal.fields import data_codes
+
+    known = {c.code for vs in value_sets.values() for c in vs.choices}
+    unknown: set[str] = set()
+    for e in entries:
+        unknown |= data_codes(e.template.definition, e.data) - known
+    extra = {}
+    if unknown:
+        extra = {code: str(c) for code, c in concepts_display(codes=unknown).items()}
+    return _Display(value_sets, extra)
+
+
+@dataclass(frozen=True)
+class ItemState:
+    choice: Choice
+    current: EntryView | None
+    before: EntryView | None
+
+    @property
+    def changed(self) -> bool:
+        if self.current is None:
+            return False
+        return self.before is None or self.before.entry.pk != self.current.entry.pk
+
+
+@dataclass(frozen=True)
+class ItemGroup:
+    code: str
+    title: str
+    items: list[ItemState]
+
+    @property
+    def documented(self) -> int:
+        return sum(1 for i in self.items if i.current is not None)
+
+
+@dataclass(frozen=True)
+class OverviewSection:
+    template: Template
+    groups: list[ItemGroup]
+
+
+@dataclass(frozen=True)
+class AreaOption:
+    value: str
+    label: str
+    indent: bool
+
+
+@dataclass(frozen=True)
+class JournalOverview:
+    citizen: Citizen
+    sections: list[OverviewSection]
+    notes: list[EntryView]
+    since: dt.date | None
+    changes: list[ItemState]
+    area: str
+    area_options: list[AreaOption]
+    note_template: Template | None
+    templates: list[Template] = field(default_factory=list)
+
+
+def _since_start(since: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(since, dt.time.min))
+
+
+def _area_matches(area: str, template: Template, group_code: str) -> bool:
+    if not area:
+        return True
+    if area.startswith("area:"):
+        return template.area.key == area[5:]
+    return group_code == area
+
+
+def journal_overview(
+    *, actor: Actor, citizen_id: Any, since: dt.date | None = None, area: str = ""
+) -> JournalOverview:
+    """The borgerblik of the journal: the current state of every item per area, what changed
+    since `since`, the latest notes. A fixed number of queries, whatever the history length."""
+    citizen = citizen_get(actor=actor, citizen_id=citizen_id, object_type=OBJECT_TYPE)
+    areas = areas_visible(actor=actor, citizen=citizen)
+    templates = [t for t in templates_active() if t.area.key in areas]
+    value_sets = template_value_sets(templates)
+    visible = _visible(actor, citizen, areas)
+    related = ("template", "author", "unit")
+    current = list(current_entries(visible).select_related(*related))
+    before: list[Entry] = []
+    if since is not None:
+        before = list(current_entries(visible, before=_since_start(since)).select_related(*related))
+    notes = list(
+        visible.filter(kind=EntryKind.NOTE, status=EntryStatus.VALID)
+        .exclude(_not_replaced())
+        .select_related(*related)
+        .order_by("-refers_to", "-written_at")[:NOTES_SHOWN]
+    )
+    display = _display_for(current + before + notes, value_sets)
+    current_by = {e.subject_code: display.entry(e) for e in current}
+    before_by = {e.subject_code: display.entry(e) for e in before}
+
+    sections: list[OverviewSection] = []
+    options: list[AreaOption] = []
+    changes: list[ItemState] = []
+    seen_codes: set[str] = set()
+    for template in templates:
+        if template.kind != EntryKind.STATE or not template.subject_field:
+            continue
+        subject = template.field(template.subject_field)
+        vs = value_sets.get(subject.get("value_set", "")) if subject else None
+        if vs is None:
+            continue
+        area_value = f"area:{template.area.key}"
+        if all(o.value != area_value for o in options):
+            options.append(AreaOption(area_value, template.area.title, False))
+        groups: dict[str, ItemGroup] = {}
+        for choice in vs.choices:
+            state = ItemState(choice, current_by.get(choice.code), before_by.get(choice.code))
+            seen_codes.add(choice.code)
+            if not choice.active and state.current is None:
+                continue  # old codes show only where they were used
+            group_code = choice.group_code or f"template:{template.key}"
+            if group_code not in groups:
+                groups[group_code] = ItemGroup(
+                    group_code, choice.group_display or template.title, []
+                )
+                if choice.group_code:
+                    options.append(AreaOption(choice.group_code, choice.group_display, True))
+            if not _area_matches(area, template, choice.group_code):
+                continue
+            groups[group_code].items.append(state)
+            if since is not None and state.changed:
+                changes.append(state)
+        shown = [g for g in groups.values() if g.items]
+        if shown:
+            sections.append(OverviewSection(template, shown))
+    note_template = next((t for t in templates if t.kind == EntryKind.NOTE), None)
+    return JournalOverview(
+        citizen=citizen,
+        sections=sections,
+        notes=[display.entry(n) for n in notes],
+        since=since,
+        changes=changes,
+        area=area,
+        area_options=options,
+        note_template=note_template,
+        templates=templates,
+    )
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    view: EntryView
+    replaced: bool
+
+
+@dataclass(frozen=True)
+class ItemHistory:
+    citizen: Citizen
+    code: str
+    title: str
+    rows: list[HistoryRow]
+
+
+def item_history(*, actor: Actor, citizen_id: Any, code: str) -> ItemHistory:
+    """Every entry about one item — states and notes, every version, corrected and entered in
+    error included — newest first: the timeline of the item."""
+    citizen = citizen_get(actor=actor, citizen_id=citizen_id, object_type=OBJECT_TYPE)
+    entries = list(
+        _visible(actor, citizen, areas_visible(actor=actor, citizen=citizen))
+        .filter(subject_code=code)
+        .annotate(replaced=_not_replaced())
+        .select_related("template", "author", "unit")
+        .order_by("-refers_to", "-written_at", "-version")
+    )
+    templates = {e.template_id: e.template for e in entries}
+    display = _display_for(entries, template_value_sets(templates.values()))
+    rows = [HistoryRow(display.entry(e), bool(getattr(e, "replaced", False))) for e in entries]
+    title = rows[0].view.subject if rows else concepts_display(codes=[code]).get(code, code)
+    return ItemHistory(citizen=citizen, code=code, title=str(title), rows=rows)
+
+
+def _entry_find(actor: Actor, entry_id: Any) -> Entry:
+    entry = (
+        Entry.objects.for_municipality(actor.municipality)
+        .select_related("template", "template__area", "citizen", "author", "unit")
+        .filter(pk=parse_uuid(entry_id))
+        .first()
+    )
+    if entry is None:
+        raise gate.unknown_id_logged(actor=actor, object_id=entry_id, object_type=OBJECT_TYPE)
+    return entry
+
+
+@dataclass(frozen=True)
+class EntryVersions:
+    citizen: Citizen
+    versions: list[EntryView]  # oldest first
+
+    @property
+    def head(self) -> EntryView:
+        return self.versions[-1]
+
+
+def entry_versions(*, actor: Actor, entry_id: Any) -> EntryVersions:
+    """One entry with every version of it (the correction chain), oldest first."""
+    entry = _entry_find(actor, entry_id)
+    citizen = citizen_get(
+        actor=actor,
+        citizen_id=entry.citizen_id,
+        object_type=OBJECT_TYPE,
+        area=entry.template.area.municipal_area,
+    )
+    chain = list(
+        Entry.objects.for_municipality(actor.municipality)
+        .filter(chain_id=entry.chain_id)
+        .select_related("template", "author", "unit")
+        .order_by("version")
+    )
+    display = _display_for(chain, template_value_sets({e.template for e in chain}))
+    return EntryVersions(citizen=citizen, versions=[display.entry(e) for e in chain])
+
+
+def citizen_for_journal(
+    *, actor: Actor, citizen_id: Any, area: str
+) -> tuple[Citizen, policy.Decision]:
+    """The citizen a write service documents for; a refusal is logged here (outside the
+    write's transaction), the write itself by the service."""
+    citizen = (
+        Citizen.objects.for_municipality(actor.municipality)
+        .filter(pk=parse_uuid(citizen_id))
+        .first()
+    )
+    if citizen is None:
+        raise gate.unknown_id_logged(actor=actor, object_id=citizen_id, object_type="citizen")
+    decision = gate.citizen_read(
+        actor=actor,
+        citizen=citizen,
+        operation=Operation.CREATE,
+        object_type=OBJECT_TYPE,
+        area=area,
+        log=False,
+    )
+    return citizen, decision
+
+
+def entry_for_update(*, actor: Actor, entry_id: Any) -> tuple[Entry, policy.Decision]:
+    """The version a correction or fejlregistrering will replace; the service logs access."""
+    entry = _entry_find(actor, entry_id)
+    decision = gate.citizen_read(
+        actor=actor,
+        citizen=entry.citizen,
+        operation=Operation.UPDATE,
+        object_type=OBJECT_TYPE,
+        area=entry.template.area.municipal_area,
+        log=False,
+    )
+    return entry, decision
+
+
+def entry_is_replaced(entry: Entry) -> bool:
+    return Entry.objects.filter(replaces=entry).exists()
+
+
+def journal_section_load(actor: Actor, citizen: Citizen) -> dict[str, Any]:
+    """The journal's section on the citizen page: current state in short, latest notes.
+    citizen_overview has checked the policy for the citizen; the journal read is logged."""
+    gate.citizen_read(
+        actor=actor, citizen=citizen, operation=Operation.VIEW, object_type=OBJECT_TYPE
+    )
+    visible = _visible(actor, citizen, areas_visible(actor=actor, citizen=citizen))
+    current = list(current_entries(visible).select_related("template", "author", "unit")[:200])
+    notes = list(
+        visible.filter(kind=EntryKind.NOTE, status=EntryStatus.VALID)
+        .exclude(_not_replaced())
+        .select_related("template", "author", "unit")
+        .order_by("-refers_to", "-written_at")[:3]
+    )
+    value_sets = template_value_sets({e.template for e in current + notes})
+    display = _display_for(current + notes, value_sets)
+    states = sorted(
+        (display.entry(e) for e in current), key=lambda v: v.entry.refers_to, reverse=True
+    )
+    return {
+        "states": states[:8],
+        "state_count": len(states),
+        "notes": [display.entry(n) for n in notes],
+    }

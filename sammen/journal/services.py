@@ -1,0 +1,314 @@
+"""Writes to the journal: a new entry, a correction (a new version), a fejlregistrering (a new
+version with that status). The policy is asked first (a refusal is logged outside the write's
+transaction, by the access gate); the write and its access-log row are then one atomic
+transaction. Nothing is ever updated or deleted."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from sammen.access import policy
+from sammen.access.log import access_log_record
+from sammen.access.models import Operation
+from sammen.citizens.models import Citizen
+from sammen.core.actor import Actor
+from sammen.core.errors import Forbidden, ValidationFailed
+from sammen.journal.fields import data_codes, data_validate
+from sammen.journal.models import Entry, EntryStatus, Template
+from sammen.journal.selectors import (
+    OBJECT_TYPE,
+    citizen_for_journal,
+    entry_for_update,
+    entry_is_replaced,
+    template_get,
+    template_value_sets,
+)
+from sammen.organisation.models import Role
+
+# A little slack for clocks on phones; "the time it refers to" may not be in the future.
+FUTURE_SLACK = dt.timedelta(minutes=10)
+REASON_MAX = 1000
+
+
+def document_require(*, actor: Actor, template: Template) -> None:
+    """May the actor document with this template? The template's data lists the roles (e.g.
+    no SOSU-hjælper for helbredstilstande); Forbidden (403) otherwise."""
+    if actor.role not in template.roles:
+        role = Role(actor.role).label if actor.role in Role.values else actor.role
+        raise Forbidden(f"Rollen {role} kan ikke dokumentere «{template.title}».")
+    kind = template.definition.get("document_kind")
+    if kind:
+        policy.document_require(actor=actor, kind=str(kind))
+
+
+def _refers_to(value: dt.datetime | None, now: dt.datetime) -> dt.datetime:
+    if value is None:
+        return now
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value)
+    if value > now + FUTURE_SLACK:
+        raise ValidationFailed(
+            "Tidspunktet ligger i fremtiden.",
+            {"refers_to": ["Tidspunktet kan ikke ligge i fremtiden."]},
+        )
+    return value
+
+
+def _reason(reason: str) -> str:
+    text = (reason or "").strip()
+    if not text:
+        raise ValidationFailed("Skriv en begrundelse.", {"reason": ["Skriv en begrundelse."]})
+    if len(text) > REASON_MAX:
+        raise ValidationFailed(
+            "Begrundelsen er for lang.", {"reason": [f"Højst {REASON_MAX} tegn."]}
+        )
+    return text
+
+
+def _clean(
+    template: Template, data: Mapping[str, Any], now: dt.datetime, keep: frozenset[str]
+) -> tuple[dict[str, Any], str, str, dict[str, str]]:
+    value_sets = template_value_sets([template])
+    clean = data_validate(
+        template.definition,
+        data,
+        value_sets=value_sets,
+        today=timezone.localdate(now),
+        keep_codes=keep,
+    )
+    subject_code = subject_group = ""
+    if template.subject_field:
+        subject_code = clean[template.subject_field]
+        subject = template.field(template.subject_field) or {}
+        vs = value_sets.get(subject.get("value_set", ""))
+        choice = vs.find(subject_code) if vs else None
+        subject_group = choice.group_code if choice else ""
+    terminology = {vs.system: vs.system_version for vs in value_sets.values()}
+    return clean, subject_code, subject_group, terminology
+
+
+def _insert(entry: Entry) -> Entry:
+    try:
+        with transaction.atomic():
+            entry.save()
+    except IntegrityError as error:
+        # Two people correcting the same version at once: the unique `replaces` decides.
+        raise ValidationFailed(
+            "Notatet er allerede rettet.",
+            {"entry": ["Notatet er allerede rettet af en anden. Åbn den nyeste version."]},
+        ) from error
+    return entry
+
+
+def _log_write(actor: Actor, citizen_id: Any, decision: policy.Decision, operation: str) -> None:
+    access_log_record(
+        actor=actor,
+        citizen_ids=[citizen_id],
+        operation=operation,
+        purpose=decision.purpose,
+        grant_id=decision.grant_id,
+        object_type=OBJECT_TYPE,
+    )
+
+
+def entry_create(
+    *,
+    actor: Actor,
+    citizen_id: Any,
+    template_key: str,
+    template_version: int | None,
+    data: Mapping[str, Any],
+    refers_to: dt.datetime | None = None,
+) -> Entry:
+    """Document with a template (its newest version when `template_version` is None).
+    Unknown and retired versions, and data that breaks the template, are refused (422) and
+    nothing is saved."""
+    template = template_get(key=template_key, version=template_version)
+    document_require(actor=actor, template=template)
+    citizen, decision = citizen_for_journal(
+        actor=actor, citizen_id=citizen_id, area=template.area.municipal_area
+    )
+    return _entry_create(
+        actor=actor,
+        citizen=citizen,
+        decision=decision,
+        template=template,
+        data=data,
+        refers_to=refers_to,
+    )
+
+
+@transaction.atomic
+def _entry_create(
+    *,
+    actor: Actor,
+    citizen: Citizen,
+    decision: policy.Decision,
+    template: Template,
+    data: Mapping[str, Any],
+    refers_to: dt.datetime | None,
+) -> Entry:
+    now = timezone.now()
+    when = _refers_to(refers_to, now)
+    clean, subject_code, subject_group, terminology = _clean(template, data, now, frozenset())
+    entry_id = uuid.uuid4()
+    entry = _insert(
+        Entry(
+            id=entry_id,
+            municipality=actor.municipality,
+            citizen=citizen,
+            template=template,
+            kind=template.kind,
+            author=actor.staff,
+            role=actor.role,
+            unit=actor.unit,
+            written_at=now,
+            refers_to=when,
+            data=clean,
+            status=EntryStatus.VALID,
+            chain_id=entry_id,
+            version=1,
+            subject_code=subject_code,
+            subject_group=subject_group,
+            terminology=terminology,
+        )
+    )
+    _log_write(actor, citizen.pk, decision, Operation.CREATE)
+    return entry
+
+
+def _next_version(
+    *,
+    actor: Actor,
+    previous: Entry,
+    data: dict[str, Any],
+    status: str,
+    reason: str,
+    refers_to: dt.datetime,
+    subject_code: str,
+    subject_group: str,
+    terminology: dict[str, str],
+) -> Entry:
+    return _insert(
+        Entry(
+            municipality=actor.municipality,
+            citizen_id=previous.citizen_id,
+            template=previous.template,
+            kind=previous.kind,
+            author=actor.staff,
+            role=actor.role,
+            unit=actor.unit,
+            written_at=timezone.now(),
+            refers_to=refers_to,
+            data=data,
+            status=status,
+            replaces=previous,
+            reason=reason,
+            chain_id=previous.chain_id,
+            version=previous.version + 1,
+            subject_code=subject_code,
+            subject_group=subject_group,
+            terminology=terminology,
+        )
+    )
+
+
+def _replaceable(actor: Actor, entry_id: Any) -> tuple[Entry, policy.Decision]:
+    previous, decision = entry_for_update(actor=actor, entry_id=entry_id)
+    document_require(actor=actor, template=previous.template)
+    if entry_is_replaced(previous):
+        raise ValidationFailed(
+            "Notatet er allerede rettet.",
+            {"entry": ["Denne version er allerede rettet. Ret den nyeste version."]},
+        )
+    if previous.status == EntryStatus.ENTERED_IN_ERROR:
+        raise ValidationFailed(
+            "Notatet er markeret som fejlregistrering.",
+            {"entry": ["Notatet er markeret som fejlregistrering og kan ikke rettes."]},
+        )
+    return previous, decision
+
+
+def entry_correct(
+    *,
+    actor: Actor,
+    entry_id: Any,
+    data: Mapping[str, Any],
+    reason: str,
+    refers_to: dt.datetime | None = None,
+) -> Entry:
+    """A new version of the entry, with the same template version, linked to the one it
+    replaces, with a reason. Codes no longer offered may stay if the corrected version had
+    them. A version that is already corrected cannot be corrected again (422)."""
+    previous, decision = _replaceable(actor, entry_id)
+    return _entry_correct(
+        actor=actor,
+        previous=previous,
+        decision=decision,
+        data=data,
+        reason=reason,
+        refers_to=refers_to,
+    )
+
+
+@transaction.atomic
+def _entry_correct(
+    *,
+    actor: Actor,
+    previous: Entry,
+    decision: policy.Decision,
+    data: Mapping[str, Any],
+    reason: str,
+    refers_to: dt.datetime | None,
+) -> Entry:
+    why = _reason(reason)
+    now = timezone.now()
+    when = _refers_to(refers_to, now) if refers_to is not None else previous.refers_to
+    keep = frozenset(data_codes(previous.template.definition, previous.data))
+    clean, subject_code, subject_group, terminology = _clean(previous.template, data, now, keep)
+    entry = _next_version(
+        actor=actor,
+        previous=previous,
+        data=clean,
+        status=EntryStatus.VALID,
+        reason=why,
+        refers_to=when,
+        subject_code=subject_code,
+        subject_group=subject_group,
+        terminology=terminology,
+    )
+    _log_write(actor, previous.citizen_id, decision, Operation.UPDATE)
+    return entry
+
+
+def entry_mark_in_error(*, actor: Actor, entry_id: Any, reason: str) -> Entry:
+    """Fejlregistrering: a new version with that status and a reason; the content stays
+    readable in every version."""
+    previous, decision = _replaceable(actor, entry_id)
+    return _entry_mark_in_error(actor=actor, previous=previous, decision=decision, reason=reason)
+
+
+@transaction.atomic
+def _entry_mark_in_error(
+    *, actor: Actor, previous: Entry, decision: policy.Decision, reason: str
+) -> Entry:
+    why = _reason(reason)
+    entry = _next_version(
+        actor=actor,
+        previous=previous,
+        data=previous.data,
+        status=EntryStatus.ENTERED_IN_ERROR,
+        reason=why,
+        refers_to=previous.refers_to,
+        subject_code=previous.subject_code,
+        subject_group=previous.subject_group,
+        terminology=previous.terminology,
+    )
+    _log_write(actor, previous.citizen_id, decision, Operation.UPDATE)
+    return entry
