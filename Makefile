@@ -41,6 +41,8 @@ run: demo ## Install, migrate, load demo data and serve http://127.0.0.1:8000
 
 messages: $(STAMP) ## Refresh the English translation from the Danish source text and compile it
 	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=tests --no-obsolete
+	# msgmerge guesses "fuzzy" translations from similar strings; never trust them, refill.
+	msgattrib --clear-fuzzy --empty --clear-previous -o locale/en/LC_MESSAGES/django.po locale/en/LC_MESSAGES/django.po
 	$(PY) scripts/po_fill.py locale/en/LC_MESSAGES/django.po locale/en/translations.json
 	$(PY) manage.py compilemessages --ignore=.venv
 

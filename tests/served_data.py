@@ -22,14 +22,22 @@ FAILURES: list[str] = []
 
 def _on_init(sender: Any, instance: Any, **kwargs: Any) -> None:
     seen = _loaded.get()
-    if seen is not None and instance.pk is not None:
-        seen.add(instance.pk)
+    if seen is None or instance.pk is None:
+        return
+    citizen_id = (
+        instance.pk if sender.__name__ == "Citizen" else instance.__dict__.get("citizen_id")
+    )
+    if citizen_id is not None:
+        seen.add(citizen_id)
 
 
 def connect() -> None:
-    from sammen.citizens.models import Citizen
+    """Citizen rows, and rows that belong to one citizen (relatives, consents, journal)."""
+    from sammen.citizens.models import Citizen, Consent, Relative
+    from sammen.journal.models import Entry
 
-    post_init.connect(_on_init, sender=Citizen, dispatch_uid="served-data-check")
+    for model in (Citizen, Relative, Consent, Entry):
+        post_init.connect(_on_init, sender=model, dispatch_uid=f"served-data-{model.__name__}")
 
 
 class ServedCitizenDataMiddleware:

@@ -53,3 +53,49 @@ def test_own_municipality_without_relation_is_403_with_break_the_glass(
     assert response.status_code == 403, path
     assert f"/adgang/udvidet/{other_team.pk}/" in response.text
     assert other_team.last_name not in response.text
+
+
+ENTRY_ROUTES = [r for r in walk() if "<uuid:entry_id>" in r.raw or "{entry_id}" in r.raw]
+
+
+@pytest.fixture
+def entries(world: World) -> dict[str, object]:
+    """A journal entry in Solrød, and one in Greve about a citizen the nurse does not care for."""
+    from sammen.journal.loader import content_load
+    from sammen.journal.tests import factories as jf
+
+    content_load()
+    foreign_citizen = jf.citizen_create(world.solrod_team)
+    unrelated = jf.citizen_create(world.training_team)
+    return {
+        "foreign": jf.funktionsevne(
+            world.actor(world.foreign_nurse), foreign_citizen, jf.PERSONLIG_PLEJE, 2
+        ),
+        "unrelated": jf.funktionsevne(
+            world.actor(world.therapist), unrelated, jf.PERSONLIG_PLEJE, 2
+        ),
+    }
+
+
+def test_entry_routes_are_found() -> None:
+    assert len(ENTRY_ROUTES) >= 3
+
+
+@pytest.mark.parametrize("route", ENTRY_ROUTES, ids=lambda r: r.path)
+def test_entry_routes_for_the_wrong_actor(
+    world: World, entries: dict[str, object], route: object
+) -> None:
+    client = world.client(world.nurse)
+    foreign = entries["foreign"]
+    unrelated = entries["unrelated"]
+    missing = client.get(route.path)  # type: ignore[attr-defined]
+    other = client.get(route.path.replace(SAMPLE_UUID, str(foreign.pk)))  # type: ignore[attr-defined]
+    if route.path.startswith("/api/"):  # type: ignore[attr-defined]
+        assert other.status_code == missing.status_code == 404
+        assert other.json() == missing.json()
+    else:
+        assert other.status_code == missing.status_code == 404
+        assert stable_body(other.text) == stable_body(missing.text)
+    response = client.get(route.path.replace(SAMPLE_UUID, str(unrelated.pk)))  # type: ignore[attr-defined]
+    assert response.status_code == 403
+    assert "/adgang/udvidet/" in response.text

@@ -136,3 +136,9 @@ def test_suite_runs_on_the_database_in_database_url() -> None:
     url = os.environ.get("DATABASE_URL", "sqlite")
     expected = "postgresql" if url.startswith("postgres") else "sqlite"
     assert connection.vendor == expected
+
+
+def test_danish_even_when_the_browser_prefers_english(db: None) -> None:
+    page = Client(headers={"Accept-Language": "en-US,en;q=0.9"}).get("/log-ind/")
+    assert 'lang="da"' in page.text
+    assert "Log ind i Sammen" in page.text

@@ -28,9 +28,12 @@ def citizen_read(
     area: str | None = None,
     action: str = "view",
     log: bool = True,
+    scope: str | None = None,
 ) -> policy.Decision:
     try:
-        decision = policy.citizen_require(actor=actor, citizen=citizen, action=action, area=area)
+        decision = policy.citizen_require(
+            actor=actor, citizen=citizen, action=action, area=area, scope=scope
+        )
     except (NotFound, Forbidden):
         same_municipality = citizen.municipality_id == actor.municipality.pk
         access_log_record(

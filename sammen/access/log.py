@@ -225,12 +225,18 @@ class ChainProblem:
 
 
 def access_log_verify(*, municipality_id: uuid.UUID | None = None) -> Iterator[ChainProblem]:
-    """Walk each municipality's chain; yield every broken link (the first one first)."""
+    """Walk each municipality's chain; yield every broken link (the first one first). A
+    municipality with log rows but no chain head is itself a broken chain."""
     heads = ChainHead.objects.all()
+    logged = AccessLogEntry.objects.values_list("municipality_id", flat=True).distinct()
     if municipality_id is not None:
         heads = heads.filter(municipality_id=municipality_id)
-    for head in heads.order_by("municipality_id"):
-        yield from _verify_chain(head)
+        logged = logged.filter(municipality_id=municipality_id)
+    known = {h.municipality_id: h for h in heads}
+    for mid in sorted(set(logged) - set(known), key=str):
+        yield ChainProblem(mid, None, None, "kædens hoved mangler (slettet?)")
+    for mid in sorted(known, key=str):
+        yield from _verify_chain(known[mid])
 
 
 def _verify_chain(head: ChainHead) -> Iterator[ChainProblem]:

@@ -95,7 +95,9 @@ def _relation_q(actor: Actor) -> Q:
     from sammen.citizens.models import Responsibility
 
     open_rows = Responsibility.objects.filter(citizen_id=OuterRef("pk"), until__isnull=True)
-    condition = Q(Exists(open_rows.filter(unit_id__in=_unit_subtree_ids(actor))))
+    # Leaders reach the citizens of every unit below theirs; everyone else their own unit's.
+    units = _unit_subtree_ids(actor) if actor.role == Role.LEADER else [actor.unit.pk]
+    condition = Q(Exists(open_rows.filter(unit_id__in=units)))
     for provider in _PROVIDERS:
         condition |= Q(pk__in=provider(actor))
     if actor.role == Role.ASSESSOR:
@@ -133,15 +135,21 @@ def active_grant(*, actor: Actor, citizen: Any) -> AccessGrant | None:
     )
 
 
-def decide(*, actor: Actor, citizen: Any, area: str | None = None) -> Decision:
-    """May the actor read this citizen's data (in `area`, when given)? Never raises."""
+def decide(
+    *, actor: Actor, citizen: Any, area: str | None = None, scope: str | None = None
+) -> Decision:
+    """May the actor read this citizen's data (in `area`, when given)? Never raises.
+
+    Data of another area than the actor's needs an active consent (or legal basis) for the
+    actor's area whose scope covers it: scope "alle", or exactly `scope` when the caller names
+    the kind of data (helbred, funktionsevne, sociale)."""
     if citizen.municipality_id != actor.municipality.pk or not citizen_data_allowed(actor):
         return Decision(False)
     related = type(citizen).objects.filter(pk=citizen.pk).filter(_relation_q(actor)).exists()
     if related:
-        if area is None or area == actor.unit.area or actor.role == Role.LEADER:
+        if area is None or area == actor.unit.area:
             return Decision(True, str(Purpose.CARE_RELATION))
-        if _consent_covers(citizen, area=actor.unit.area):
+        if _consent_covers(citizen, area=actor.unit.area, scope=scope):
             return Decision(True, str(Purpose.CONSENT))
     grant = active_grant(actor=actor, citizen=citizen)
     if grant is not None:
@@ -149,19 +157,27 @@ def decide(*, actor: Actor, citizen: Any, area: str | None = None) -> Decision:
     return Decision(False)
 
 
-def _consent_covers(citizen: Any, *, area: str) -> bool:
-    from sammen.citizens.models import Consent
+def _consent_covers(citizen: Any, *, area: str, scope: str | None) -> bool:
+    from sammen.citizens.models import Consent, ConsentScope
 
     today = timezone.localdate()
+    scopes = {ConsentScope.ALL} | ({scope} if scope else set())
     return (
-        Consent.objects.filter(citizen_id=citizen.pk, area=area, given_on__lte=today)
+        Consent.objects.filter(
+            citizen_id=citizen.pk, area=area, given_on__lte=today, scope__in=scopes
+        )
         .filter(Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=today))
         .exists()
     )
 
 
 def citizen_require(
-    *, actor: Actor, citizen: Any, action: str = "view", area: str | None = None
+    *,
+    actor: Actor,
+    citizen: Any,
+    action: str = "view",
+    area: str | None = None,
+    scope: str | None = None,
 ) -> Decision:
     """Raise NotFound (foreign), Forbidden (role) or NoCareRelation (offers break-the-glass)."""
     if citizen.municipality_id != actor.municipality.pk:
@@ -170,9 +186,15 @@ def citizen_require(
         raise Forbidden("Din rolle giver ikke adgang til oplysninger om navngivne borgere.")
     if action != "view" and actor.role not in CITIZEN_WRITE_ROLES:
         raise Forbidden("Din rolle kan ikke ændre borgerens stamoplysninger.")
-    decision = decide(actor=actor, citizen=citizen, area=area)
+    decision = decide(actor=actor, citizen=citizen, area=area, scope=scope)
     if not decision.allowed:
         raise NoCareRelation(citizen.pk)
+    if action == "change_access" and decision.purpose == Purpose.BREAK_THE_GLASS:
+        # Break-the-glass is for looking now, not for making the access permanent.
+        raise Forbidden(
+            "Udvidet adgang giver ikke ret til at ændre ansvarlig enhed eller samtykker. "
+            "Kontakt borgerens team eller visitationen."
+        )
     return decision
 
 

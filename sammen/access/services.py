@@ -32,6 +32,7 @@ from sammen.core.ids import parse_uuid
 from sammen.organisation.models import Role, StaffMember
 
 MIN_REASON_TEXT = 10
+MAX_REASON_TEXT = 500
 
 
 def _is_night(moment: dt.datetime) -> bool:
@@ -58,7 +59,9 @@ def grant_create(*, actor: Actor, citizen_id: Any, reason: str, reason_text: str
     errors: dict[str, list[str]] = {}
     if reason not in GrantReason.values:
         errors["reason"] = ["Vælg en begrundelse."]
-    if len((reason_text or "").strip()) < MIN_REASON_TEXT:
+    if len((reason_text or "").strip()) > MAX_REASON_TEXT:
+        errors["reason_text"] = [f"Skriv højst {MAX_REASON_TEXT} tegn."]
+    elif len((reason_text or "").strip()) < MIN_REASON_TEXT:
         errors["reason_text"] = [
             f"Beskriv kort, hvorfor du har brug for adgang (mindst {MIN_REASON_TEXT} tegn)."
         ]
@@ -189,7 +192,7 @@ def access_review_scan(
     items: list[ReviewItem] = []
     limit = settings.SAMMEN_REVIEW_MANY_CITIZENS
     window: dict[Any, deque[tuple[dt.datetime, Any]]] = defaultdict(deque)
-    flagged_hours: set[tuple[Any, str]] = set()
+    flagged: dict[tuple[Any, str], ReviewItem] = {}
     for staff_id, citizen_id, at in rows:
         assert staff_id is not None  # filtered in the query
         q = window[staff_id]
@@ -200,18 +203,28 @@ def access_review_scan(
         if len(distinct) > limit:
             start = q[0][0]
             key = (staff_id, f"{start:%Y%m%d%H}")
-            if key not in flagged_hours:
-                flagged_hours.add(key)
-                items.append(
-                    ReviewItem(
-                        municipality_id=municipality_id,
-                        kind=ReviewKind.MANY_CITIZENS,
-                        staff_id=staff_id,
-                        occurred_at=start,
-                        details=f"{len(distinct)} forskellige borgere inden for en time",
-                        dedupe_key=f"many:{staff_id}:{start:%Y%m%d%H}",
-                    )
+            previous = next(
+                (
+                    i
+                    for (s, _h), i in flagged.items()
+                    if s == staff_id and at - i.occurred_at <= dt.timedelta(hours=1)
+                ),
+                None,
+            )
+            item = previous or flagged.get(key)
+            if item is None:
+                item = ReviewItem(
+                    municipality_id=municipality_id,
+                    kind=ReviewKind.MANY_CITIZENS,
+                    staff_id=staff_id,
+                    occurred_at=start,
+                    details="",
+                    dedupe_key=f"many:{staff_id}:{start:%Y%m%d%H}",
                 )
+                flagged[key] = item
+                items.append(item)
+            count = max(len(distinct), int(item.details.split(" ")[0] or 0) if item.details else 0)
+            item.details = f"{count} forskellige borgere inden for en time"
     pairs = {(s, c) for s, c, _at in rows}
     staff = {s.pk: s for s in StaffMember.objects.filter(pk__in={s for s, _c in pairs})}
     citizens = {
@@ -320,12 +333,19 @@ def access_log_prune(*, now: dt.datetime | None = None) -> dict[str, int]:
     for head_id in ChainHead.objects.values_list("municipality_id", flat=True):
         with transaction.atomic():
             head = ChainHead.objects.select_for_update().get(municipality_id=head_id)
-            last = (
-                AccessLogEntry.objects.filter(municipality_id=head_id, at__lt=security_cutoff)
-                .order_by("-chain_seq")
-                .values_list("chain_seq", "hash")
+            # Only the leading run of old rows goes: stop at the first row inside the period,
+            # even if an older row was appended after it (imported history).
+            rows = AccessLogEntry.objects.filter(municipality_id=head_id)
+            first_kept = (
+                rows.filter(at__gte=security_cutoff)
+                .order_by("chain_seq")
+                .values_list("chain_seq", flat=True)
                 .first()
             )
+            old = rows.filter(at__lt=security_cutoff)
+            if first_kept is not None:
+                old = old.filter(chain_seq__lt=first_kept)
+            last = old.order_by("-chain_seq").values_list("chain_seq", "hash").first()
             pruned = citizen_pruned = 0
             with _DeleteDoor():
                 if last is not None:

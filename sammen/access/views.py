@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
+import unicodedata
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from django.contrib import messages
@@ -122,6 +125,36 @@ def citizen_log_csv(request: HttpRequest) -> HttpResponse:
     return response
 
 
+UNICODE_FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+
+
+def _pdf_font(pdf: Any) -> tuple[str, Callable[[str], str]]:
+    """A Unicode font where the system has one (names like "Wiśniewska" print as written);
+    otherwise the built-in Latin-1 font with other letters simplified (ś → s)."""
+    bold = UNICODE_FONT.with_name("DejaVuSans-Bold.ttf")
+    if UNICODE_FONT.exists() and bold.exists():
+        pdf.add_font("DejaVu", "", str(UNICODE_FONT))
+        pdf.add_font("DejaVu", "B", str(bold))
+        return "DejaVu", lambda value: value
+
+    def latin1(value: str) -> str:
+        def one(c: str) -> str:
+            try:
+                c.encode("latin-1")
+                return c  # æ, ø, å and the other Latin-1 letters stay as they are
+            except UnicodeEncodeError:
+                if c in "–—":
+                    return "-"
+                base = "".join(
+                    d for d in unicodedata.normalize("NFKD", c) if not unicodedata.combining(d)
+                )
+                return base.encode("latin-1", "replace").decode("latin-1") or "?"
+
+        return "".join(one(c) for c in value)
+
+    return "Helvetica", latin1
+
+
 @access_rule(CITIZEN)
 def citizen_log_pdf(request: HttpRequest) -> HttpResponse:
     from fpdf import FPDF
@@ -131,13 +164,14 @@ def citizen_log_pdf(request: HttpRequest) -> HttpResponse:
     pdf = FPDF(orientation="P", unit="mm", format="A4")
     pdf.set_title("Hvem har set mine oplysninger?")
     pdf.add_page()
-    pdf.set_font("Helvetica", "B", 14)
+    family, text = _pdf_font(pdf)
+    pdf.set_font(family, "B", 14)
     pdf.cell(0, 10, "Hvem har set mine oplysninger?", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", "", 10)
+    pdf.set_font(family, "", 10)
     pdf.cell(
         0,
         6,
-        f"{citizen.full_name} - udskrevet {timezone.localtime():%d-%m-%Y %H:%M}",
+        text(f"{citizen.full_name} – udskrevet {timezone.localtime():%d-%m-%Y %H:%M}"),
         new_x="LMARGIN",
         new_y="NEXT",
     )
@@ -149,9 +183,9 @@ def citizen_log_pdf(request: HttpRequest) -> HttpResponse:
             table.row(
                 [
                     timezone.localtime(line.at).strftime("%d-%m-%Y %H:%M"),
-                    unit,
-                    line.purpose,
-                    line.operation,
+                    text(unit),
+                    text(line.purpose),
+                    text(line.operation),
                     "JA" if line.break_the_glass else "",
                 ]
             )

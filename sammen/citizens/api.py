@@ -11,11 +11,12 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
 from sammen.citizens import selectors, services
+from sammen.core.schemas import InSchema
 
 router = Router(tags=["citizens"])
 
 
-class SearchIn(Schema):
+class SearchIn(InSchema):
     q: str = Field(max_length=200)
 
 
@@ -36,7 +37,8 @@ class SearchOut(Schema):
 
 
 class CitizenOut(CitizenListOut):
-    cpr: str
+    """The full CPR number is not here: it takes an explicit, separately logged request."""
+
     sex: str
     street: str
     house_number: str
@@ -48,8 +50,8 @@ class CitizenOut(CitizenListOut):
     preferred_language: str
 
 
-class CitizenIn(Schema):
-    model_config = {"extra": "forbid"}  # unknown fields (municipality, sex …) are refused
+class CitizenIn(InSchema):
+    """Unknown fields (municipality, sex …) are refused by InSchema."""
 
     cpr: str = Field(max_length=11)
     first_name: str = Field(max_length=100)
@@ -64,8 +66,8 @@ class CitizenIn(Schema):
     gp_clinic: str = Field("", max_length=200)
     gp_phone: str = Field("", max_length=30)
     preferred_language: str = Field("dansk", max_length=50)
-    latitude: Decimal | None = None
-    longitude: Decimal | None = None
+    latitude: Decimal | None = Field(None, ge=-90, le=90, max_digits=9, decimal_places=6)
+    longitude: Decimal | None = Field(None, ge=-180, le=180, max_digits=9, decimal_places=6)
 
 
 def _list_out(citizen: Any) -> dict[str, Any]:
@@ -98,6 +100,21 @@ def get(request: HttpRequest, citizen_id: uuid.UUID) -> dict[str, Any]:
         for name in CitizenOut.model_fields
         if name not in CitizenListOut.model_fields
     }
+
+
+class CprOut(Schema):
+    cpr: str
+
+
+@router.post("/{citizen_id}/cpr", response=CprOut)
+def cpr_reveal(request: HttpRequest, citizen_id: uuid.UUID) -> dict[str, str]:
+    """The full CPR number, on explicit request; logged as its own access (object "cpr")."""
+    citizen = selectors.citizen_get(
+        actor=request.auth,  # type: ignore[attr-defined]
+        citizen_id=citizen_id,
+        object_type="cpr",
+    )
+    return {"cpr": citizen.cpr_formatted}
 
 
 @router.post("/", response={201: CitizenListOut})

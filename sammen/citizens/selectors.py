@@ -23,8 +23,9 @@ from sammen.core.cpr import mask_cpr
 from sammen.core.errors import NotFound, ValidationFailed
 from sammen.core.ids import parse_uuid
 
-_FULL_CPR = re.compile(r"^\d{6}-?\d{4}$")
-_BIRTH_PART = re.compile(r"^\d{6}-?$")
+_FULL_CPR = re.compile(r"^[0-9]{6}-?[0-9]{4}$")
+_BIRTH_PART = re.compile(r"^[0-9]{6}-?$")
+_CPR_ANYWHERE = re.compile(r"(?<![0-9])([0-9]{6})[- ]?[0-9]{4}(?![0-9])")
 SEARCH_LIMIT = 50
 
 
@@ -89,12 +90,13 @@ def _criterion(kind: str, query: str) -> str:
         return f"cpr:{mask_cpr(query)}"
     if kind == "birth":
         return "foedselsdato:" + re.sub(r"\D", "", query)
-    return f"tekst:{query[:150]}"
+    # A CPR number typed among other words is masked too: never a full CPR in the log.
+    return "tekst:" + _CPR_ANYWHERE.sub(r"\1-xxxx", query)[:150]
 
 
 def search_filter(query: str) -> tuple[str, Q]:
     """Classify the query and build its filter: full CPR, birth-date part, or name/address."""
-    text = query.strip().replace(" ", "") if re.fullmatch(r"[\d\s-]+", query.strip()) else query
+    text = query.strip().replace(" ", "") if re.fullmatch(r"[0-9\s-]+", query.strip()) else query
     if _FULL_CPR.match(text):
         return "cpr", Q(cpr=re.sub(r"\D", "", text))
     if _BIRTH_PART.match(text):

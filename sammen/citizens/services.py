@@ -278,7 +278,7 @@ def consent_give(
     given_on: dt.date,
     note: str = "",
 ) -> Consent:
-    decision = policy.citizen_require(actor=actor, citizen=citizen, action="update")
+    decision = policy.citizen_require(actor=actor, citizen=citizen, action="change_access")
     if basis == ConsentBasis.LEGAL and not legal_basis.strip():
         raise ValidationFailed(
             field_errors={"legal_basis": ["Angiv lovhjemlen, fx Retssikkerhedsloven § 12 c."]}
@@ -310,7 +310,7 @@ def consent_give(
 @transaction.atomic
 def consent_withdraw(*, actor: Actor, consent: Consent, withdrawn_on: dt.date) -> Consent:
     citizen = consent.citizen
-    decision = policy.citizen_require(actor=actor, citizen=citizen, action="update")
+    decision = policy.citizen_require(actor=actor, citizen=citizen, action="change_access")
     if consent.withdrawn_on is not None:
         raise ValidationFailed("Samtykket er allerede trukket tilbage.")
     if withdrawn_on < consent.given_on:
@@ -335,11 +335,24 @@ def responsibility_set(
     *, actor: Actor, citizen: Citizen, unit: OrgUnit, since: dt.date
 ) -> Responsibility:
     """Make `unit` responsible for the citizen in the unit's area; the previous one ends."""
-    decision = policy.citizen_require(actor=actor, citizen=citizen, action="update")
+    decision = policy.citizen_require(actor=actor, citizen=citizen, action="change_access")
     if unit.municipality_id != actor.municipality.pk:
         raise NotFound()
     if not unit.is_active:
         raise ValidationFailed(field_errors={"unit": ["Enheden er lukket."]})
+    if since > timezone.localdate():
+        raise ValidationFailed(
+            field_errors={"since": ["Datoen må ikke ligge i fremtiden; skift ansvar på dagen."]}
+        )
+    current = Responsibility.objects.filter(
+        citizen=citizen, area=unit.area, until__isnull=True
+    ).first()
+    if current is not None and current.unit_id == unit.pk:
+        return current  # already responsible: nothing changes
+    if current is not None and since < current.since:
+        raise ValidationFailed(
+            field_errors={"since": ["Datoen ligger før den nuværende enheds ansvar begyndte."]}
+        )
     Responsibility.objects.filter(citizen=citizen, area=unit.area, until__isnull=True).update(
         until=since
     )

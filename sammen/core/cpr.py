@@ -17,7 +17,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-_CPR_RE = re.compile(r"^(\d{6})-?(\d{4})$")
+_CPR_RE = re.compile(r"^([0-9]{6})-?([0-9]{4})$")  # ASCII digits only (not "１４…")
 _WEIGHTS = (4, 3, 2, 7, 6, 5, 4, 3, 2, 1)
 
 

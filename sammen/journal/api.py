@@ -11,6 +11,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
+from sammen.core.schemas import InSchema
 from sammen.journal import selectors, services
 from sammen.journal.models import Entry
 from sammen.journal.selectors import EntryView
@@ -18,26 +19,20 @@ from sammen.journal.selectors import EntryView
 router = Router(tags=["journal"])
 
 
-class EntryIn(Schema):
-    model_config = {"extra": "forbid"}
-
+class EntryIn(InSchema):
     template: str = Field(max_length=100)
     template_version: int | None = None
     refers_to: dt.datetime | None = None
     data: dict[str, Any]
 
 
-class CorrectionIn(Schema):
-    model_config = {"extra": "forbid"}
-
+class CorrectionIn(InSchema):
     data: dict[str, Any]
     reason: str = Field(max_length=1000)
     refers_to: dt.datetime | None = None
 
 
-class InErrorIn(Schema):
-    model_config = {"extra": "forbid"}
-
+class InErrorIn(InSchema):
     reason: str = Field(max_length=1000)
 
 

@@ -4,18 +4,21 @@ Danish messages. Repeating groups are rows of inputs named `<group>__<row>__<fie
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Mapping
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from sammen.journal.fields import FSIII_SCALE, FSIII_SCALE_LABELS, definition_fields
 from sammen.journal.models import Template
 from sammen.terminology.selectors import ValueSetView
 
 MAX_RADIO_CHOICES = 7
-REASON_HELP = "Skriv kort, hvad der var forkert. Begrundelsen kan ses af alle med adgang."
+REASON_HELP = _("Skriv kort, hvad der var forkert. Begrundelsen kan ses af alle med adgang.")
 
 
 def _choices(
@@ -81,7 +84,7 @@ def _make_field(
             if _count(choices) <= MAX_RADIO_CHOICES
             else forms.Select()
         )
-        blank = [] if _count(choices) <= MAX_RADIO_CHOICES else [("", "Vælg …")]
+        blank = [] if _count(choices) <= MAX_RADIO_CHOICES else [("", _("Vælg …"))]
         return _ShownChoiceField(choices=blank + choices, widget=widget, **common)
     if kind == "multi_code":
         return _ShownMultipleChoiceField(
@@ -158,7 +161,7 @@ class EntryForm(forms.Form):
             self.fields[f["key"]] = field
         if with_reason:
             self.fields["reason"] = forms.CharField(
-                label="Begrundelse for rettelsen",
+                label=_("Begrundelse for rettelsen"),
                 widget=forms.Textarea(attrs={"rows": 2}),
                 required=False,
                 help_text=REASON_HELP,
@@ -247,15 +250,23 @@ def _initial(f: Mapping[str, Any], value: Any) -> Any:
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(
-        label="Begrundelse",
+        label=_("Begrundelse"),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
-        help_text="Hvorfor er notatet en fejlregistrering? Notatet kan stadig læses.",
+        help_text=_("Hvorfor er notatet en fejlregistrering? Notatet kan stadig læses."),
     )
 
 
 class OverviewFilterForm(forms.Form):
     since = forms.DateField(
-        label="Ændringer siden", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Ændringer siden"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    area = forms.CharField(label="Område", required=False, max_length=80)
+    area = forms.CharField(
+        label=pgettext_lazy("journalfilter", "Område"), required=False, max_length=80
+    )
+
+    def clean_since(self) -> dt.date | None:
+        since: dt.date | None = self.cleaned_data.get("since")
+        if since is not None and since.year < 1900:
+            raise forms.ValidationError(_("Vælg en dato efter år 1900."))
+        return since

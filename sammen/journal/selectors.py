@@ -284,6 +284,8 @@ class JournalOverview:
 
 
 def _since_start(since: dt.date) -> dt.datetime:
+    if since.year < 1900:
+        raise ValidationFailed("Datoen er for tidlig.", {"since": ["Vælg en dato efter år 1900."]})
     return timezone.make_aware(dt.datetime.combine(since, dt.time.min))
 
 

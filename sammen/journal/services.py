@@ -47,9 +47,17 @@ def document_require(*, actor: Actor, template: Template) -> None:
         policy.document_require(actor=actor, kind=str(kind))
 
 
+EARLIEST_YEAR = 1900  # no care record refers to earlier; year 1 would overflow in UTC
+
+
 def _refers_to(value: dt.datetime | None, now: dt.datetime) -> dt.datetime:
     if value is None:
         return now
+    if value.year < EARLIEST_YEAR:
+        raise ValidationFailed(
+            "Tidspunktet er for tidligt.",
+            {"refers_to": [f"Tidspunktet skal ligge efter år {EARLIEST_YEAR}."]},
+        )
     if timezone.is_naive(value):
         value = timezone.make_aware(value)
     if value > now + FUTURE_SLACK:

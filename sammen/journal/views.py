@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -68,9 +69,9 @@ def journal_overview(request: HttpRequest, citizen_id: Any) -> HttpResponse:
             "filters": filters,
             "may_document": {t.key for t in overview.templates if actor.role in t.roles},
             "quick_since": [
-                ("I går", today - dt.timedelta(days=1)),
-                ("7 dage", today - dt.timedelta(days=7)),
-                ("30 dage", today - dt.timedelta(days=30)),
+                (_("I går"), today - dt.timedelta(days=1)),
+                (_("7 dage"), today - dt.timedelta(days=7)),
+                (_("30 dage"), today - dt.timedelta(days=30)),
             ],
         },
         status=200 if not filters.errors else 422,
@@ -96,11 +97,11 @@ def _entry_form(
         initial=initial,
     )
     form.fields["refers_to"] = forms.DateTimeField(
-        label="Gælder tidspunktet",
+        label=_("Gælder tidspunktet"),
         required=False,
         input_formats=["%Y-%m-%dT%H:%M"],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        help_text="Udfyld kun, hvis dokumentationen gælder et tidligere tidspunkt.",
+        help_text=_("Udfyld kun, hvis dokumentationen gælder et tidligere tidspunkt."),
     )
     return form
 
@@ -131,7 +132,11 @@ def entry_create(request: HttpRequest, citizen_id: Any, template_key: str) -> Ht
     form = _entry_form(request, template, initial=initial, hidden=hidden)
     if request.method == "POST" and form.is_valid():
         try:
-            version = int(version_text) if version_text.isdigit() else template.version
+            version = (
+                int(version_text)
+                if version_text.isascii() and version_text.isdigit()
+                else template.version
+            )
             entry = services.entry_create(
                 actor=actor,
                 citizen_id=citizen_id,
@@ -143,7 +148,7 @@ def entry_create(request: HttpRequest, citizen_id: Any, template_key: str) -> Ht
         except ValidationFailed as error:
             form_add_domain_errors(form, error)
         else:
-            messages.success(request, f"{template.title} er gemt.")
+            messages.success(request, _("%(title)s er gemt.") % {"title": template.title})
             return _done(request, _overview_url(entry.citizen_id))
     citizen = citizen_get(
         actor=actor,
@@ -192,7 +197,7 @@ def entry_correct(request: HttpRequest, entry_id: Any) -> HttpResponse:
     versions = selectors.entry_versions(actor=actor, entry_id=entry_id)
     head = versions.head.entry
     if str(head.pk) != str(entry_id) or not head.is_valid:
-        messages.error(request, "Den version er allerede rettet eller fejlregistreret.")
+        messages.error(request, _("Den version er allerede rettet eller fejlregistreret."))
         return redirect("journal:entry_detail", entry_id=head.pk)
     template = head.template
     services.document_require(actor=actor, template=template)
@@ -219,7 +224,7 @@ def entry_correct(request: HttpRequest, entry_id: Any) -> HttpResponse:
         except ValidationFailed as error:
             form_add_domain_errors(form, error)
         else:
-            messages.success(request, "Rettelsen er gemt som en ny version.")
+            messages.success(request, _("Rettelsen er gemt som en ny version."))
             return _done(request, _overview_url(head.citizen_id))
     return render_form(
         request,
@@ -228,7 +233,7 @@ def entry_correct(request: HttpRequest, entry_id: Any) -> HttpResponse:
             "form": form,
             "citizen": versions.citizen,
             "template": template,
-            "heading": f"Ret: {versions.head.subject}",
+            "heading": _("Ret: %(subject)s") % {"subject": versions.head.subject},
             "correcting": head,
             "cancel_url": reverse("journal:entry_detail", kwargs={"entry_id": head.pk}),
         },
@@ -251,7 +256,7 @@ def entry_mark_in_error(request: HttpRequest, entry_id: Any) -> HttpResponse:
         except ValidationFailed as error:
             form_add_domain_errors(form, error)
         else:
-            messages.success(request, "Notatet er markeret som fejlregistrering.")
+            messages.success(request, _("Notatet er markeret som fejlregistrering."))
             return _done(request, _overview_url(head.citizen_id))
     return render_form(
         request,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Callable
 
@@ -14,6 +15,7 @@ from sammen.core.access_rules import AUTH_ANONYMOUS, AUTH_COMPLETE, AUTH_MFA_PEN
 from sammen.organisation import selectors, services
 
 Handler = Callable[[HttpRequest], HttpResponse]
+security_log = logging.getLogger("sammen.security")
 
 
 class SessionLifetimeMiddleware:
@@ -48,6 +50,8 @@ class ActorMiddleware:
         request.auth_state = AUTH_ANONYMOUS  # type: ignore[attr-defined]
         request.citizen_account = None  # type: ignore[attr-defined]
         user = request.user
+        if not user.is_authenticated:
+            _note_invalid_session(request)
         if user.is_authenticated:
             verified = getattr(user, "is_verified", lambda: False)()
             if services.mfa_required_for(user) and not verified:
@@ -67,3 +71,22 @@ class ActorMiddleware:
                         user, "citizen_account", None
                     )
         return self.get_response(request)
+
+
+def _note_invalid_session(request: HttpRequest) -> None:
+    """A session cookie that matches no live session (tampered, forged, expired or ended):
+    refused like any anonymous request, and the attempt is logged (no personal data)."""
+    from django.contrib.sessions.models import Session
+
+    cookie = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+    if (
+        not cookie
+        or Session.objects.filter(session_key=cookie, expire_date__gt=timezone.now()).exists()
+    ):
+        return
+    security_log.warning(
+        "Ugyldig eller udløbet session afvist: path=%s ip=%s",
+        request.path[:200],
+        request.META.get("REMOTE_ADDR", ""),
+    )
+    messages.info(request, "Din session er ikke længere gyldig. Log ind igen.")

@@ -131,3 +131,34 @@ class TestTamperingWithTriggersDropped:
         problems = _problems()
         assert problems
         assert f"seq={a.seq}" in problems[0]
+
+
+def test_fail_closed_no_log_row_no_data_and_no_change(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SECURITY.md T09(3): if the access-log row cannot be written, nothing is served and a
+    write rolls back with it."""
+    from sammen.access import log
+    from sammen.citizens import services
+
+    citizen = citizen_create(world.greve, "Skjult", "Borger")
+
+    def broken(**kwargs: Any) -> None:
+        raise DatabaseError("audit store unavailable")
+
+    monkeypatch.setattr(log, "_append", broken)
+    client = world.client(world.nurse)
+    client.raise_request_exception = False
+    response = client.get(f"/borgere/{citizen.pk}/")
+    assert response.status_code == 500
+    assert "Skjult" not in response.content.decode()
+    with pytest.raises(DatabaseError):
+        services.citizen_set_status(
+            actor=world.actor(world.nurse),
+            citizen=citizen,
+            status="moved_away",
+            on=citizen.birth_date.replace(year=2024),
+        )
+    citizen.refresh_from_db()
+    assert citizen.status == "active"
+    assert not ChangeLogEntry.objects.filter(citizen_id=citizen.pk).exists()

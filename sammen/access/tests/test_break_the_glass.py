@@ -176,3 +176,21 @@ def test_foreign_leader_cannot_review(world: World, stranger: Citizen) -> None:
         f"/adgang/gennemgang/{item.pk}/", {"comment": "x", "approved": "1"}
     )
     assert response.status_code == 404
+
+
+def test_grant_cannot_be_turned_into_permanent_access(world: World, stranger: Citizen) -> None:
+    """Break-the-glass is for looking now: no moving responsibility or adding consents."""
+    client = world.client(world.nurse)
+    client.post(f"/adgang/udvidet/{stranger.pk}/", {"reason": "akut", "reason_text": REASON_TEXT})
+    response = client.post(
+        f"/borgere/{stranger.pk}/ansvar/",
+        {"unit": world.home_care_team.pk, "since": timezone.localdate().isoformat()},
+    )
+    assert response.status_code == 403
+    assert stranger.responsibilities.get(until__isnull=True).unit == world.training_team
+    response = client.post(
+        f"/borgere/{stranger.pk}/samtykker/ny/",
+        {"area": "aeldre_sundhed", "scope": "alle", "basis": "samtykke", "given_on": "2026-01-02"},
+    )
+    assert response.status_code == 403
+    assert not stranger.consents.exists()

@@ -99,9 +99,17 @@ def test_other_area_needs_consent_or_legal_basis(world: World) -> None:
         given_on=timezone.localdate() - dt.timedelta(days=1),
         recorded_by=world.nurse,
     )
-    decision = policy.decide(actor=worker, citizen=citizen, area=health)
+    # A consent limited to health data covers health data only, and only when asked so.
+    decision = policy.decide(actor=worker, citizen=citizen, area=health, scope="helbred")
     assert decision.allowed
     assert decision.purpose == "consent"
+    assert not policy.decide(actor=worker, citizen=citizen, area=health).allowed
+    assert not policy.decide(
+        actor=worker, citizen=citizen, area=health, scope="funktionsevne"
+    ).allowed
+    consent.scope = "alle"
+    consent.save()
+    assert policy.decide(actor=worker, citizen=citizen, area=health, scope="funktionsevne").allowed
     consent.withdrawn_on = timezone.localdate()
     consent.save()
     assert not policy.decide(actor=worker, citizen=citizen, area=health).allowed
@@ -174,3 +182,49 @@ def test_served_data_check_catches_an_unlogged_read(world: World) -> None:
     middleware(RequestFactory().get("/"))
     assert served_data.FAILURES
     served_data.FAILURES.clear()
+
+
+def test_only_leaders_reach_the_units_below_their_own(world: World) -> None:
+    citizen = citizen_create(world.greve, responsible=world.home_care_team)
+    helper_on_district = f.actor_for(f.staff_create(world.district, Role.SOSU_HELPER))
+    assert not policy.decide(actor=helper_on_district, citizen=citizen).allowed
+    assert policy.decide(actor=world.actor(world.leader), citizen=citizen).allowed
+
+
+def test_search_criterion_never_holds_a_full_cpr(world: World) -> None:
+    citizen = citizen_create(world.greve)
+    number = f"{citizen.cpr[:6]}-{citizen.cpr[6:]}"
+    selectors.citizen_search(actor=world.actor(world.nurse), query=f"cpr {number} inger")
+    row = AccessLogEntry.objects.get(operation="search")
+    assert citizen.cpr[6:] not in row.criterion
+    assert f"{citizen.cpr[:6]}-xxxx" in row.criterion
+
+
+def test_verify_reports_a_missing_chain_head(world: World) -> None:
+    from django.db import connection
+
+    from sammen.access.log import access_log_record, access_log_verify
+    from sammen.access.models import ChainHead
+
+    access_log_record(actor=world.actor(world.nurse), citizen_ids=[None], operation="search")
+    with connection.cursor() as cursor:  # a DBA bypassing the no-delete trigger
+        if connection.vendor == "postgresql":
+            cursor.execute("SET session_replication_role = replica")
+            cursor.execute("DELETE FROM access_chainhead")
+            cursor.execute("SET session_replication_role = DEFAULT")
+        else:
+            cursor.execute("DROP TRIGGER access_chainhead_append_only_del")
+            cursor.execute("DELETE FROM access_chainhead")
+    assert not ChainHead.objects.exists()
+    assert any("hoved mangler" in str(p) for p in access_log_verify())
+
+
+def test_chain_head_cannot_be_deleted(world: World) -> None:
+    from django.db import DatabaseError, transaction
+
+    from sammen.access.log import access_log_record
+    from sammen.access.models import ChainHead
+
+    access_log_record(actor=world.actor(world.nurse), citizen_ids=[None], operation="search")
+    with pytest.raises(DatabaseError), transaction.atomic():
+        ChainHead.objects.all().delete()

@@ -7,6 +7,7 @@ import datetime as dt
 import io
 import uuid
 import zoneinfo
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -40,7 +41,7 @@ def test_many_citizens_within_an_hour_becomes_one_review_item(world: World) -> N
     assert created == 1
     item = ReviewItem.objects.get(kind="many_citizens")
     assert item.staff == world.nurse
-    assert "41 forskellige borgere" in item.details
+    assert "45 forskellige borgere" in item.details
     # Idempotent: scanning again adds nothing.
     assert (
         services.access_review_scan(
@@ -210,3 +211,56 @@ def test_citizen_cannot_reach_staff_pages_and_staff_cannot_reach_min_side(
     assert client.get(f"/borgere/{citizen.pk}/").status_code == 403
     assert client.get("/administration/").status_code == 403
     assert world.client(world.nurse).get("/min-side/").status_code == 403
+
+
+def test_pdf_handles_names_outside_latin_1(
+    world: World, citizen_login: tuple[Client, Citizen], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client, citizen = citizen_login
+    citizen.last_name = "Wiśniewska"
+    citizen.save()
+    world.client(world.nurse).get(f"/borgere/{citizen.pk}/")
+    assert client.get("/min-side/log.pdf").content.startswith(b"%PDF")
+    from sammen.access import views
+
+    monkeypatch.setattr(views, "UNICODE_FONT", Path("/findes/ikke.ttf"))
+    assert client.get("/min-side/log.pdf").content.startswith(b"%PDF")
+    family, text = views._pdf_font(
+        views.FPDF() if hasattr(views, "FPDF") else __import__("fpdf").FPDF()
+    )
+    assert (family, text("Wiśniewska – Åse")) == ("Helvetica", "Wisniewska - Åse")
+
+
+def test_prune_keeps_rows_inside_the_period_even_after_older_imports(world: World) -> None:
+    from sammen.access.log import access_log_import
+
+    citizen = citizen_create(world.greve)
+    now = timezone.now()
+    access_log_record(actor=world.actor(world.nurse), citizen_ids=[citizen.pk], operation="view")
+    access_log_import(
+        municipality_id=world.greve.pk,
+        events=[
+            {
+                "at": now - dt.timedelta(days=300),
+                "staff_id": world.nurse.pk,
+                "role": "sygeplejerske",
+                "unit_id": world.home_care_team.pk,
+                "unit_name": "Team Nord A",
+                "citizen_id": citizen.pk,
+                "operation": "view",
+                "purpose": "care_relation",
+            }
+        ],
+    )
+    assert services.access_log_prune() == {"access_log": 0, "citizen_log": 0}
+    assert AccessLogEntry.objects.filter(operation="view").count() == 2
+    assert list(access_log_verify()) == []
+
+
+def test_too_long_break_the_glass_reason_is_422_not_500(world: World) -> None:
+    citizen = citizen_create(world.greve, responsible=world.training_team)
+    response = world.client(world.nurse).post(
+        f"/adgang/udvidet/{citizen.pk}/", {"reason": "akut", "reason_text": "x" * 600}
+    )
+    assert response.status_code == 422
+    assert "højst 500 tegn" in response.text

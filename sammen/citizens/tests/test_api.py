@@ -54,7 +54,21 @@ def test_search_and_read(world: World) -> None:
     assert found["results"][0]["cpr_masked"] == citizen.cpr_masked
     read = client.get(f"/api/v1/citizens/{citizen.pk}")
     assert read.status_code == 200
-    assert read.json()["cpr"] == citizen.cpr
+    assert citizen.cpr not in read.content.decode()  # masked unless asked for
+    shown = post(client, f"/api/v1/citizens/{citizen.pk}/cpr", {})
+    assert shown.json()["cpr"] == citizen.cpr_formatted
+    from sammen.access.models import AccessLogEntry
+
+    assert AccessLogEntry.objects.filter(citizen_id=citizen.pk, object_type="cpr").count() == 1
+
+
+def test_bad_coordinates_and_nul_characters_are_422(world: World) -> None:
+    client = world.client(world.nurse)
+    base = {"cpr": fictitious_cpr(dt.date(1950, 2, 3)), "first_name": "Ib", "last_name": "Holm"}
+    assert post(client, "/api/v1/citizens/", base | {"latitude": 123456789.5}).status_code == 422
+    assert post(client, "/api/v1/citizens/", base | {"first_name": "I\x00b"}).status_code == 422
+    assert post(client, "/api/v1/citizens/search", {"q": "a\x00b"}).status_code == 422
+    assert Citizen.objects.count() == 0
 
 
 def test_no_relation_is_problem_json_with_break_the_glass_link(world: World) -> None:

@@ -223,3 +223,32 @@ def test_responsibility_moves_to_new_unit_in_same_area(world: World) -> None:
             unit=world.solrod_team,
             since=timezone.localdate(),
         )
+
+
+def test_non_ascii_digits_are_not_a_cpr_number(world: World) -> None:
+    with pytest.raises(ValidationFailed):
+        services.citizen_create(
+            actor=world.actor(world.nurse), data=data(cpr="１４０３３８０００７")
+        )
+
+
+def test_responsibility_dates_are_checked(world: World) -> None:
+    actor = world.actor(world.nurse)
+    citizen = citizen_create(world.greve, responsible=world.home_care_team)
+    today = timezone.localdate()
+    with pytest.raises(ValidationFailed):
+        services.responsibility_set(
+            actor=actor,
+            citizen=citizen,
+            unit=world.training_team,
+            since=today + dt.timedelta(days=30),
+        )
+    with pytest.raises(ValidationFailed):
+        services.responsibility_set(
+            actor=actor, citizen=citizen, unit=world.training_team, since=dt.date(2020, 1, 1)
+        )
+    same = services.responsibility_set(
+        actor=actor, citizen=citizen, unit=world.home_care_team, since=today
+    )
+    assert citizen.responsibilities.count() == 1
+    assert same.until is None

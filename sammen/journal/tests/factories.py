@@ -9,6 +9,7 @@ from typing import Any
 from django.utils import timezone
 
 from sammen.citizens.models import Citizen, Consent, ConsentBasis, ConsentScope, Responsibility
+from sammen.citizens.tests.factories import fictitious_cpr
 from sammen.core.actor import Actor
 from sammen.journal import services
 from sammen.journal.models import Entry
@@ -31,14 +32,16 @@ UDFOERER_SELV = "0c87bff2-3b24-4a6e-a9df-193f268ae7b8"  # C1
 
 
 def citizen_create(unit: OrgUnit, *, area: str = Area.ELDERLY_HEALTH, **extra: Any) -> Citizen:
-    """A fictitious citizen (day 01-10, serial 9xxx) for whom `unit` is responsible."""
+    """A fictitious citizen (not born 1 January, CPR failing modulus 11: no real person can
+    have it) for whom `unit` is responsible."""
     n = next(_seq)
-    digits = f"{(n % 28) + 1:02d}0145{9000 + n % 1000:04d}"
+    born = dt.date(1945, 3, (n % 28) + 1)
+    digits = fictitious_cpr(born)
     citizen = Citizen.objects.create(
         municipality=unit.municipality,
         cpr=digits,
         cpr_birth_part=digits[:6],
-        birth_date=dt.date(1945, 1, (n % 28) + 1),
+        birth_date=born,
         sex="female" if int(digits[-1]) % 2 == 0 else "male",
         first_name=extra.pop("first_name", "Testa"),
         last_name=extra.pop("last_name", f"Borger{n}"),

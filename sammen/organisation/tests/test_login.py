@@ -220,3 +220,16 @@ def test_role_switch_to_someone_elses_membership_is_404(world: World) -> None:
     assert client.post("/skift-rolle/", {"membership": str(other.pk)}).status_code == 404
     assert client.post("/skift-rolle/", {"membership": "not-a-uuid"}).status_code == 404
     assert client.get("/api/v1/organisation/me").json()["unit"] == "Team Nord A"
+
+
+def test_tampered_session_is_refused_and_logged(
+    world: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    client = f.logged_in_client(world.nurse)
+    real = client.cookies[settings.SESSION_COOKIE_NAME].value
+    client.cookies[settings.SESSION_COOKIE_NAME] = real[:-4] + "abcd"
+    with caplog.at_level("WARNING", logger="sammen.security"):
+        response = client.get("/", follow=True)
+    assert response.redirect_chain[-1][0].startswith("/log-ind/")
+    assert "Din session er ikke længere gyldig" in response.text
+    assert any("Ugyldig eller udløbet session" in r.getMessage() for r in caplog.records)
