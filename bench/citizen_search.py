@@ -34,7 +34,6 @@ import argparse
 import json
 import os
 import random
-import socket
 import statistics
 import subprocess
 import sys
@@ -42,9 +41,13 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # also runnable as `python bench/<name>.py`
+    sys.path.insert(0, str(ROOT))
+
+from bench._pg import pg_answers, pg_create_database  # noqa: E402
+
 RESULTS = ROOT / "bench" / "results"
 DEFAULT_PG_URL = "postgres://postgres@127.0.0.1:5432/bench_citizens"
 KINDS = ("name", "partial name", "CPR", "address")
@@ -63,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.db != "both":
         return _run_one(args)
     RESULTS.mkdir(parents=True, exist_ok=True)
-    databases = ["sqlite"] + (["postgres"] if _pg_answers(args.pg_url) else [])
+    databases = ["sqlite"] + (["postgres"] if pg_answers(args.pg_url) else [])
     if "postgres" not in databases:
         print("PostgreSQL svarer ikke – kun SQLite.", file=sys.stderr)
     for db in databases:  # one after the other: never load the machine twice
@@ -75,30 +78,9 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _pg_answers(url: str) -> bool:
-    parts = urlsplit(url)
-    with socket.socket() as s:
-        s.settimeout(2)
-        return s.connect_ex((parts.hostname or "127.0.0.1", parts.port or 5432)) == 0
-
-
-def _pg_create_database(url: str) -> None:
-    import psycopg
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    if name in ("", "test", "postgres", "template0", "template1"):
-        raise SystemExit(f"Vælg en egen database til benchmark, ikke {name!r}.")
-    admin = urlunsplit(parts._replace(scheme="postgresql", path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
-        if not exists:
-            conn.execute(f'CREATE DATABASE "{name}"')
-
-
 def _setup_django(args: argparse.Namespace) -> None:
     if args.db == "postgres":
-        _pg_create_database(args.pg_url)
+        pg_create_database(args.pg_url)
         os.environ["DATABASE_URL"] = args.pg_url
     else:
         RESULTS.mkdir(parents=True, exist_ok=True)
