@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "sammen.organisation",
     "sammen.access",
     "sammen.citizens",
+    "sammen.integrations",
     "sammen.terminology",
     "sammen.journal",
     "sammen.demo",
@@ -258,3 +259,5 @@ SAMMEN_NIGHT_STARTS_HOUR = 22
 SAMMEN_NIGHT_ENDS_HOUR = 6
 SAMMEN_ACCESS_LOG_RETENTION_DAYS = int(os.environ.get("SAMMEN_ACCESS_LOG_RETENTION_DAYS", "183"))
 SAMMEN_CITIZEN_LOG_RETENTION_DAYS = int(os.environ.get("SAMMEN_CITIZEN_LOG_RETENTION_DAYS", "730"))
+# NSP MinLog2 client (dotted path to a class); empty = the in-memory fake (tests, demo).
+SAMMEN_MINLOG_CLIENT = os.environ.get("SAMMEN_MINLOG_CLIENT", "")

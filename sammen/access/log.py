@@ -22,6 +22,7 @@ from sammen.access.models import (
     AccessLogEntry,
     ChainHead,
     CitizenAccessRecord,
+    MinLogOutbox,
     Operation,
     Outcome,
     Purpose,
@@ -191,7 +192,7 @@ def _citizen_records(rows: list[AccessLogEntry]) -> None:
         )
         for row in rows:
             row.seq = by_chain[row.chain_seq]
-    CitizenAccessRecord.objects.bulk_create(
+    records = CitizenAccessRecord.objects.bulk_create(
         [
             CitizenAccessRecord(
                 access_seq=row.seq,
@@ -208,6 +209,12 @@ def _citizen_records(rows: list[AccessLogEntry]) -> None:
             )
             for row in rows
             if row.citizen_id is not None and row.purpose != Purpose.CITIZEN_SELF
+        ]
+    )
+    MinLogOutbox.objects.bulk_create(
+        [
+            MinLogOutbox(access_seq=r.access_seq, citizen_id=r.citizen_id, next_attempt_at=r.at)
+            for r in records
         ]
     )
 

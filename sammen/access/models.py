@@ -18,6 +18,7 @@ class Operation(models.TextChoices):
     GRANT = "grant", _("Udvidet adgang givet")
     REVIEW = "review", _("Gennemgang")
     PRUNE = "prune", _("Sletning efter opbevaringsperiode")
+    PRIVILEGE = "privilege", _("Ændring af rettigheder")
 
 
 class Purpose(models.TextChoices):
@@ -229,3 +230,18 @@ class CitizenAccessRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d} {self.operation}"
+
+
+class MinLogOutbox(models.Model):
+    """Each citizen-facing access, queued for NSP MinLog2 in the same transaction as the log
+    row; sent by `minlog_push` and retried with back-off until MinLog acknowledges it."""
+
+    access_seq = models.BigIntegerField(unique=True)
+    citizen_id = models.UUIDField()
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(db_index=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    last_error = models.CharField(max_length=200, blank=True)
+
+    def __str__(self) -> str:
+        return f"MinLog {self.access_seq} ({'kvitteret' if self.acknowledged_at else 'i kø'})"

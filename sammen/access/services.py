@@ -374,3 +374,62 @@ def access_log_prune(*, now: dt.datetime | None = None) -> dict[str, int]:
             totals["access_log"] += pruned
             totals["citizen_log"] += citizen_pruned
     return totals
+
+
+# --- MinLog2 ---------------------------------------------------------------------------------
+
+
+def minlog_push(
+    *, client: Any = None, now: dt.datetime | None = None, batch: int = 200
+) -> dict[str, int]:
+    """Send queued accesses to MinLog; acknowledged rows are marked, failed ones wait with
+    exponential back-off (1, 2, 4 … minutes, at most 6 hours) and are sent again."""
+    from sammen.access.models import MinLogOutbox
+    from sammen.citizens.models import Citizen
+    from sammen.integrations.minlog import MinLogEntry, MinLogUnavailable, minlog_client
+
+    client = client or minlog_client()
+    now = now or timezone.now()
+    totals = {"sent": 0, "failed": 0}
+    while True:
+        with transaction.atomic():
+            due = list(
+                MinLogOutbox.objects.select_for_update(skip_locked=True)
+                .filter(acknowledged_at__isnull=True, next_attempt_at__lte=now)
+                .order_by("access_seq")[:batch]
+            )
+            if not due:
+                return totals
+            records = {
+                r.access_seq: r
+                for r in CitizenAccessRecord.objects.filter(
+                    access_seq__in=[d.access_seq for d in due]
+                )
+            }
+            cprs = dict(
+                Citizen.objects.filter(pk__in={d.citizen_id for d in due}).values_list("pk", "cpr")
+            )
+            entries = [
+                MinLogEntry(
+                    reference=str(d.access_seq),
+                    cpr=cprs.get(d.citizen_id, ""),
+                    at=records[d.access_seq].at,
+                    organisation=records[d.access_seq].unit_name,
+                    purpose=str(Purpose(records[d.access_seq].purpose).label),
+                    activity=str(Operation(records[d.access_seq].operation).label),
+                )
+                for d in due
+                if d.access_seq in records
+            ]
+            try:
+                client.register(entries)
+            except MinLogUnavailable as error:
+                for d in due:
+                    d.attempts += 1
+                    d.next_attempt_at = now + dt.timedelta(minutes=min(2 ** (d.attempts - 1), 360))
+                    d.last_error = str(error)[:200]
+                MinLogOutbox.objects.bulk_update(due, ["attempts", "next_attempt_at", "last_error"])
+                totals["failed"] += len(due)
+                return totals
+            MinLogOutbox.objects.filter(pk__in=[d.pk for d in due]).update(acknowledged_at=now)
+            totals["sent"] += len(due)

@@ -126,6 +126,21 @@ def _require_admin(actor: Actor) -> None:
         raise Forbidden("Kun administratorer kan ændre organisationen.")
 
 
+def _audit_privilege(actor: Actor, what: str, staff: StaffMember) -> None:
+    """Every change of who may do what is itself in the tamper-evident log (SECURITY.md T09)."""
+    from sammen.access.log import access_log_record
+    from sammen.access.models import Operation, Purpose
+
+    access_log_record(
+        actor=actor,
+        citizen_ids=[None],
+        operation=Operation.PRIVILEGE,
+        purpose=Purpose.ADMINISTRATION,
+        object_type="staff",
+        criterion=f"{what} medarbejder:{staff.pk}"[:200],
+    )
+
+
 def _validate_parent(actor: Actor, kind: str, parent: OrgUnit | None, unit: OrgUnit | None) -> None:
     if parent is not None and parent.municipality_id != actor.municipality.pk:
         raise NotFound()
@@ -220,7 +235,7 @@ def staff_create(
     if User.objects.filter(username=username).exists():
         raise ValidationFailed(field_errors={"username": ["Brugernavnet er optaget."]})
     user = User.objects.create_user(username=username, password=password, email=email)
-    return StaffMember.objects.create(
+    staff = StaffMember.objects.create(
         municipality=actor.municipality,
         user=user,
         first_name=first_name.strip(),
@@ -228,6 +243,8 @@ def staff_create(
         profession=profession,
         email=email,
     )
+    _audit_privilege(actor, "oprettet", staff)
+    return staff
 
 
 @transaction.atomic
@@ -262,6 +279,7 @@ def staff_set_active(*, actor: Actor, staff: StaffMember, active: bool) -> Staff
     User.objects.filter(pk=staff.user_id).update(is_active=active)
     if not active:
         sessions_end_all_for_user(user=staff.user)
+    _audit_privilege(actor, "aktiveret" if active else "deaktiveret", staff)
     return staff
 
 
@@ -277,9 +295,11 @@ def membership_add(*, actor: Actor, staff: StaffMember, unit: OrgUnit, role: str
     if Membership.objects.filter(staff=staff, unit=unit, role=role).exists():
         raise ValidationFailed(field_errors={"role": ["Medarbejderen har allerede den rolle her."]})
     is_first = not staff.memberships.exists()
-    return Membership.objects.create(
+    membership = Membership.objects.create(
         municipality=actor.municipality, staff=staff, unit=unit, role=role, is_primary=is_first
     )
+    _audit_privilege(actor, f"rolle tilføjet {role} enhed:{unit.pk}", staff)
+    return membership
 
 
 @transaction.atomic
@@ -291,6 +311,7 @@ def membership_remove(*, actor: Actor, membership: Membership) -> None:
         raise ValidationFailed("Du kan ikke fjerne den rolle, du selv bruger nu.")
     staff = membership.staff
     was_primary = membership.is_primary
+    _audit_privilege(actor, f"rolle fjernet {membership.role} enhed:{membership.unit_id}", staff)
     membership.delete()
     if was_primary:
         successor = staff.memberships.first()

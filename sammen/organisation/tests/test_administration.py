@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import World
-from sammen.core.errors import NotFound, ValidationFailed
+from sammen.core.errors import Forbidden, NotFound, ValidationFailed
 from sammen.core.tests.helpers import stable_body
 from sammen.organisation import services
 from sammen.organisation.models import Membership, OrgUnit, Role, StaffMember, UnitKind
@@ -219,3 +219,31 @@ def test_demo_seed_is_idempotent(db: None) -> None:
     roles = set(Membership.objects.values_list("role", flat=True))
     assert roles == set(Role.values)  # every role is in the demo
     assert len(first) == len(STAFF) + 1
+
+
+def test_privilege_changes_are_in_the_tamper_evident_log(world: World) -> None:
+    """SECURITY.md T09(4): role assignments and disabling are audited; non-admins are refused."""
+    from sammen.access.log import access_log_verify
+    from sammen.access.models import AccessLogEntry
+
+    admin = f.actor_for(world.administrator)
+    membership = services.membership_add(
+        actor=admin, staff=world.nurse, unit=world.training_team, role=Role.THERAPIST
+    )
+    services.membership_remove(actor=admin, membership=membership)
+    services.staff_set_active(actor=admin, staff=world.sosu_helper, active=False)
+    rows = list(AccessLogEntry.objects.filter(operation="privilege").order_by("seq"))
+    assert [r.criterion.split(" medarbejder")[0].split(" ")[0:2] for r in rows] == [
+        ["rolle", "tilføjet"],
+        ["rolle", "fjernet"],
+        ["deaktiveret"],
+    ]
+    assert all(r.staff_id == world.administrator.pk for r in rows)
+    assert list(access_log_verify()) == []
+    with pytest.raises(Forbidden):
+        services.membership_add(
+            actor=f.actor_for(world.leader),
+            staff=world.nurse,
+            unit=world.training_team,
+            role=Role.LEADER,
+        )
