@@ -14,7 +14,8 @@ from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from sammen.access import gate, policy
-from sammen.access.models import Operation
+from sammen.access.log import access_log_record
+from sammen.access.models import Operation, Purpose
 from sammen.citizens.models import Citizen
 from sammen.citizens.selectors import citizen_get
 from sammen.core.actor import Actor
@@ -93,14 +94,35 @@ def template_value_sets(templates: Iterable[Template]) -> dict[str, ValueSetView
 def areas_visible(*, actor: Actor, citizen: Citizen) -> set[str]:
     """The documentation areas whose entries the actor may see for this citizen: their own
     area, and another area only with the consent or legal basis the policy requires."""
-    allowed = set()
+    return set(_area_purposes(actor, citizen))
+
+
+def _area_purposes(actor: Actor, citizen: Citizen) -> dict[str, str]:
+    """Visible documentation area -> the purpose that allows it (care relation, consent …)."""
+    allowed: dict[str, str] = {}
     for area in Area.objects.all():
-        if (
-            area.municipal_area == actor.unit.area
-            or policy.decide(actor=actor, citizen=citizen, area=area.municipal_area).allowed
-        ):
-            allowed.add(area.key)
+        if area.municipal_area == actor.unit.area:
+            allowed[area.key] = str(Purpose.CARE_RELATION)
+            continue
+        decision = policy.decide(actor=actor, citizen=citizen, area=area.municipal_area)
+        if decision.allowed:
+            allowed[area.key] = decision.purpose
     return allowed
+
+
+def _log_cross_area_reads(actor: Actor, citizen: Citizen, purposes: dict[str, str]) -> None:
+    """Reading another area's journal by consent is logged with that purpose, per area, so the
+    access log and the citizen's own log say why (the citizen row says care relation)."""
+    for key, purpose in sorted(purposes.items()):
+        if purpose == Purpose.CONSENT:
+            access_log_record(
+                actor=actor,
+                citizen_ids=[citizen.pk],
+                operation=Operation.VIEW,
+                purpose=purpose,
+                object_type=OBJECT_TYPE,
+                criterion=f"område:{key}",
+            )
 
 
 def _visible(actor: Actor, citizen: Citizen, areas: set[str]) -> QuerySet[Entry]:
@@ -303,7 +325,9 @@ def journal_overview(
     """The borgerblik of the journal: the current state of every item per area, what changed
     since `since`, the latest notes. A fixed number of queries, whatever the history length."""
     citizen = citizen_get(actor=actor, citizen_id=citizen_id, object_type=OBJECT_TYPE)
-    areas = areas_visible(actor=actor, citizen=citizen)
+    purposes = _area_purposes(actor, citizen)
+    _log_cross_area_reads(actor, citizen, purposes)
+    areas = set(purposes)
     templates = [t for t in templates_active() if t.area.key in areas]
     value_sets = template_value_sets(templates)
     visible = _visible(actor, citizen, areas)

@@ -26,6 +26,7 @@ from sammen.journal.tests.factories import (
     PRAKTISKE_OPGAVER,
     TRYKSAAR,
     citizen_create,
+    consent_give,
     funktionsevne,
     helbred,
     note,
@@ -176,3 +177,29 @@ def test_the_overview_needs_the_same_number_of_queries_for_a_long_history(
     helbred(nurse, citizen, TRYKSAAR)
     assert count(citizen) == short
     assert short <= 25, short
+
+
+def test_another_areas_journal_read_by_consent_is_logged_with_that_purpose(
+    world: World, citizen: Citizen
+) -> None:
+    from sammen.citizens.models import Responsibility
+    from sammen.organisation.models import Area as MunicipalArea
+    from sammen.organisation.models import Role
+    from sammen.organisation.tests import factories as f
+
+    social = f.unit_create(world.greve, "Bostøtte", area=MunicipalArea.DISABILITY_PSYCHIATRY)
+    worker = f.actor_for(f.staff_create(social, Role.SOSU_ASSISTANT))
+    Responsibility.objects.create(
+        municipality=world.greve,
+        citizen=citizen,
+        area=social.area,
+        unit=social,
+        since=dt.date(2024, 1, 1),
+    )
+    selectors.journal_overview(actor=worker, citizen_id=citizen.pk)
+    assert not AccessLogEntry.objects.filter(purpose="consent").exists()
+    consent_give(world, citizen, MunicipalArea.DISABILITY_PSYCHIATRY)
+    selectors.journal_overview(actor=worker, citizen_id=citizen.pk)
+    rows = AccessLogEntry.objects.filter(purpose="consent", citizen_id=citizen.pk)
+    assert rows.count() == 1
+    assert rows.get().criterion.startswith("område:")
