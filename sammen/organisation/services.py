@@ -318,3 +318,28 @@ def membership_remove(*, actor: Actor, membership: Membership) -> None:
         if successor is not None:
             successor.is_primary = True
             successor.save(update_fields=["is_primary", "updated_at"])
+
+
+@transaction.atomic
+def municipality_settings_update(*, actor: Actor, show_staff_names_to_citizens: bool) -> None:
+    """The municipality's own choices (today: staff names in the citizen's access log)."""
+    from sammen.access.log import access_log_record
+    from sammen.access.models import Operation, Purpose
+
+    _require_admin(actor)
+    municipality = actor.municipality
+    if municipality.show_staff_names_to_citizens == show_staff_names_to_citizens:
+        return
+    type(municipality).objects.filter(pk=municipality.pk).update(
+        show_staff_names_to_citizens=show_staff_names_to_citizens
+    )
+    municipality.show_staff_names_to_citizens = show_staff_names_to_citizens
+    access_log_record(
+        actor=actor,
+        citizen_ids=[None],
+        operation=Operation.PRIVILEGE,
+        purpose=Purpose.ADMINISTRATION,
+        object_type="municipality",
+        criterion="vis medarbejdernavne for borgere: "
+        + ("ja" if show_staff_names_to_citizens else "nej"),
+    )

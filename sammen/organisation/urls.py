@@ -12,6 +12,7 @@ urlpatterns = [
     path("sprog/", views.set_language, name="set_language"),
     path("skift-rolle/", views.role_switch, name="role_switch"),
     path("administration/", views.admin_index, name="admin_index"),
+    path("administration/indstillinger/", views.municipality_settings, name="settings"),
     path("administration/enheder/ny/", views.unit_create, name="unit_create"),
     path("administration/enheder/<uuid:unit_id>/", views.unit_edit, name="unit_edit"),
     path("administration/medarbejdere/ny/", views.staff_create, name="staff_create"),

@@ -334,3 +334,14 @@ def membership_remove(request: HttpRequest, membership_id: Any) -> HttpResponse:
     else:
         messages.success(request, "Rollen er fjernet.")
     return redirect("organisation:staff_edit", staff_id=membership.staff_id)
+
+
+@access_rule(ADMIN)
+@require_POST
+def municipality_settings(request: HttpRequest) -> HttpResponse:
+    services.municipality_settings_update(
+        actor=request.actor,  # type: ignore[attr-defined]
+        show_staff_names_to_citizens=request.POST.get("show_staff_names_to_citizens") == "on",
+    )
+    messages.success(request, "Kommunens indstillinger er gemt.")
+    return redirect("organisation:admin_index")

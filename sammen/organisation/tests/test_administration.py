@@ -247,3 +247,21 @@ def test_privilege_changes_are_in_the_tamper_evident_log(world: World) -> None:
             unit=world.training_team,
             role=Role.LEADER,
         )
+
+
+def test_municipality_decides_whether_citizens_see_staff_names(world: World) -> None:
+    from sammen.access.models import AccessLogEntry
+
+    client = f.logged_in_client(world.administrator)
+    assert "Vis medarbejdernes navne" in client.get("/administration/").text
+    response = client.post("/administration/indstillinger/", {"show_staff_names_to_citizens": "on"})
+    assert response.status_code == 302
+    world.greve.refresh_from_db()
+    assert world.greve.show_staff_names_to_citizens
+    assert AccessLogEntry.objects.filter(object_type="municipality").count() == 1
+    assert (
+        f.logged_in_client(world.nurse).post("/administration/indstillinger/", {}).status_code
+        == 403
+    )
+    world.solrod.refresh_from_db()
+    assert not world.solrod.show_staff_names_to_citizens
