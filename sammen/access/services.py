@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from sammen.access import gate, policy
+from sammen.access import policy
 from sammen.access.log import access_log_record, access_log_record_system
 from sammen.access.models import (
     AccessGrant,
@@ -28,7 +28,6 @@ from sammen.access.models import (
 )
 from sammen.core.actor import Actor
 from sammen.core.errors import Forbidden, NotFound, ValidationFailed
-from sammen.core.ids import parse_uuid
 from sammen.organisation.models import Role, StaffMember
 
 MIN_REASON_TEXT = 10
@@ -43,19 +42,11 @@ def _is_night(moment: dt.datetime) -> bool:
 def grant_create(*, actor: Actor, citizen_id: Any, reason: str, reason_text: str) -> AccessGrant:
     """Open one citizen for a limited time, with a stated reason. Never extends an old grant:
     every grant is new, with its own reason, and shows in the leader's queue at once."""
-    from sammen.citizens.models import Citizen
+    from sammen.citizens.selectors import citizen_find
 
     if not policy.citizen_data_allowed(actor):
         raise Forbidden("Din rolle kan ikke få udvidet adgang til borgere.")
-    try:
-        pk = parse_uuid(citizen_id)
-    except NotFound:
-        raise gate.unknown_id_logged(
-            actor=actor, object_id=citizen_id, object_type="grant"
-        ) from None
-    citizen = Citizen.objects.for_municipality(actor.municipality).filter(pk=pk).first()
-    if citizen is None:
-        raise gate.unknown_id_logged(actor=actor, object_id=pk, object_type="grant")
+    citizen = citizen_find(actor=actor, citizen_id=citizen_id, object_type="grant")
     errors: dict[str, list[str]] = {}
     if reason not in GrantReason.values:
         errors["reason"] = ["Vælg en begrundelse."]

@@ -33,17 +33,19 @@ def _scoped(actor: Actor) -> QuerySet[Citizen]:
     return Citizen.objects.for_municipality(actor.municipality)
 
 
-def _find(actor: Actor, citizen_id: Any) -> Citizen:
-    """Missing, malformed and foreign ids all answer NotFound; the attempt is logged."""
+def citizen_find(*, actor: Actor, citizen_id: Any, object_type: str = "citizen") -> Citizen:
+    """The citizen row in the actor's municipality, before any policy check (callers pass it
+    to `access.gate.citizen_read` or a service). Missing, malformed and foreign ids all answer
+    NotFound, and the attempt is logged without saying which it was."""
     try:
         pk = parse_uuid(citizen_id)
     except NotFound:
         raise gate.unknown_id_logged(
-            actor=actor, object_id=citizen_id, object_type="citizen"
+            actor=actor, object_id=citizen_id, object_type=object_type
         ) from None
     citizen = _scoped(actor).filter(pk=pk).first()
     if citizen is None:
-        raise gate.unknown_id_logged(actor=actor, object_id=pk, object_type="citizen")
+        raise gate.unknown_id_logged(actor=actor, object_id=pk, object_type=object_type)
     return citizen
 
 
@@ -56,7 +58,7 @@ def citizen_get(
     area: str | None = None,
 ) -> Citizen:
     """One citizen, after the policy said yes and the access-log row is written."""
-    citizen = _find(actor, citizen_id)
+    citizen = citizen_find(actor=actor, citizen_id=citizen_id)
     gate.citizen_read(
         actor=actor, citizen=citizen, operation=operation, object_type=object_type, area=area
     )
@@ -66,7 +68,7 @@ def citizen_get(
 def citizen_for_update(*, actor: Actor, citizen_id: Any) -> Citizen:
     """The row a write service will change; a refusal is logged here, the write by the
     service."""
-    citizen = _find(actor, citizen_id)
+    citizen = citizen_find(actor=actor, citizen_id=citizen_id)
     gate.citizen_read(
         actor=actor, citizen=citizen, operation=Operation.UPDATE, action="update", log=False
     )

@@ -17,7 +17,7 @@ from sammen.access import gate, policy
 from sammen.access.log import access_log_record
 from sammen.access.models import Operation, Purpose
 from sammen.citizens.models import Citizen
-from sammen.citizens.selectors import citizen_get
+from sammen.citizens.selectors import citizen_find, citizen_get
 from sammen.core.actor import Actor
 from sammen.core.errors import ValidationFailed
 from sammen.core.ids import parse_uuid
@@ -473,13 +473,7 @@ def citizen_for_journal(
 ) -> tuple[Citizen, policy.Decision]:
     """The citizen a write service documents for; a refusal is logged here (outside the
     write's transaction), the write itself by the service."""
-    citizen = (
-        Citizen.objects.for_municipality(actor.municipality)
-        .filter(pk=parse_uuid(citizen_id))
-        .first()
-    )
-    if citizen is None:
-        raise gate.unknown_id_logged(actor=actor, object_id=citizen_id, object_type="citizen")
+    citizen = citizen_find(actor=actor, citizen_id=citizen_id)
     decision = gate.citizen_read(
         actor=actor,
         citizen=citizen,

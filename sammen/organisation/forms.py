@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
 
 from sammen.core.actor import Actor
 from sammen.organisation.models import Area, OrgUnit, Profession, Role, StaffMember, UnitKind
@@ -16,20 +17,20 @@ class LoginForm(AuthenticationForm):
     """One message for unknown user and wrong password, so usernames cannot be probed."""
 
     error_messages = {
-        "invalid_login": "Forkert brugernavn eller adgangskode.",
-        "inactive": "Forkert brugernavn eller adgangskode.",
+        "invalid_login": _("Forkert brugernavn eller adgangskode."),
+        "inactive": _("Forkert brugernavn eller adgangskode."),
     }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["username"].label = "Brugernavn"
-        self.fields["password"].label = "Adgangskode"
+        self.fields["username"].label = _("Brugernavn")
+        self.fields["password"].label = _("Adgangskode")
         self.fields["username"].widget.attrs.update({"autocomplete": "username"})
 
 
 class TotpForm(forms.Form):
     token = forms.CharField(
-        label="Kode fra din godkendelses-app",
+        label=_("Kode fra din godkendelses-app"),
         max_length=8,
         widget=forms.TextInput(
             attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "pattern": "[0-9 ]*"}
@@ -39,18 +40,18 @@ class TotpForm(forms.Form):
     def clean_token(self) -> str:
         token = str(self.cleaned_data["token"]).replace(" ", "")
         if not token.isdigit() or len(token) != 6:
-            raise forms.ValidationError("Koden er seks cifre.")
+            raise forms.ValidationError(_("Koden er seks cifre."))
         return token
 
 
 class UnitForm(forms.Form):
-    name = forms.CharField(label="Navn", max_length=200)
-    kind = forms.ChoiceField(label="Type", choices=UnitKind.choices)
-    area = forms.ChoiceField(label="Område", choices=Area.choices)
+    name = forms.CharField(label=_("Navn"), max_length=200)
+    kind = forms.ChoiceField(label=_("Type"), choices=UnitKind.choices)
+    area = forms.ChoiceField(label=_("Område"), choices=Area.choices)
     parent = forms.ModelChoiceField(
-        label="Overordnet enhed", queryset=OrgUnit.objects.none(), required=False
+        label=_("Overordnet enhed"), queryset=OrgUnit.objects.none(), required=False
     )
-    is_active = forms.BooleanField(label="Aktiv", required=False, initial=True)
+    is_active = forms.BooleanField(label=_("Aktiv"), required=False, initial=True)
 
     def __init__(self, *args: Any, actor: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -60,20 +61,20 @@ class UnitForm(forms.Form):
 
 
 class StaffForm(forms.Form):
-    first_name = forms.CharField(label="Fornavn", max_length=100)
-    last_name = forms.CharField(label="Efternavn", max_length=100)
-    profession = forms.ChoiceField(label="Faggruppe", choices=Profession.choices)
-    email = forms.EmailField(label="E-mail", required=False)
+    first_name = forms.CharField(label=_("Fornavn"), max_length=100)
+    last_name = forms.CharField(label=_("Efternavn"), max_length=100)
+    profession = forms.ChoiceField(label=_("Faggruppe"), choices=Profession.choices)
+    email = forms.EmailField(label=_("E-mail"), required=False)
 
 
 class StaffCreateForm(StaffForm):
     username = forms.RegexField(
-        label="Brugernavn",
+        label=_("Brugernavn"),
         regex=r"^[a-zA-Z0-9._-]{3,150}$",
         error_messages={"invalid": "Brug 3-150 bogstaver (a-z), tal, punktum, bindestreg."},
     )
     password = forms.CharField(
-        label="Startadgangskode", widget=forms.PasswordInput(render_value=False), min_length=12
+        label=_("Startadgangskode"), widget=forms.PasswordInput(render_value=False), min_length=12
     )
 
     def clean_password(self) -> str:
@@ -83,8 +84,8 @@ class StaffCreateForm(StaffForm):
 
 
 class MembershipForm(forms.Form):
-    unit = forms.ModelChoiceField(label="Enhed", queryset=OrgUnit.objects.none())
-    role = forms.ChoiceField(label="Rolle", choices=Role.choices)
+    unit = forms.ModelChoiceField(label=_("Enhed"), queryset=OrgUnit.objects.none())
+    role = forms.ChoiceField(label=_("Rolle"), choices=Role.choices)
 
     def __init__(self, *args: Any, actor: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
