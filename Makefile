@@ -74,4 +74,4 @@ bench: $(STAMP) ## Benchmarks, one after the other (see bench/README.md); BENCH=
 	$(BIN)/python -m bench $(BENCH)
 
 clean: ## Remove the venv, the SQLite database and caches
-	rm -rf $(VENV) db.sqlite3* staticfiles .mypy_cache .ruff_cache
+	rm -rf $(VENV) db.sqlite3* var staticfiles .mypy_cache .ruff_cache

@@ -223,8 +223,8 @@ def test_demo_seed_is_idempotent(db: None) -> None:
 
 def test_privilege_changes_are_in_the_tamper_evident_log(world: World) -> None:
     """SECURITY.md T09(4): role assignments and disabling are audited; non-admins are refused."""
-    from sammen.access.log import access_log_verify
     from sammen.access.models import AccessLogEntry
+    from sammen.access.sealing import access_log_verify
 
     admin = f.actor_for(world.administrator)
     membership = services.membership_add(
