@@ -33,9 +33,8 @@ def logged(request: HttpRequest, citizen_id: Any) -> JsonResponse:
 @access_rule(roles(*CITIZEN_DATA_ROLES))
 def unlogged(request: HttpRequest, citizen_id: Any) -> JsonResponse:
     actor = request.actor  # type: ignore[attr-defined]
-    citizen = selectors.citizen_find(actor=actor, citizen_id=citizen_id)
-    gate.citizen_read(actor=actor, citizen=citizen, log=False)  # same policy check, no row
-    return JsonResponse(_body(citizen))
+    access = gate.citizen_open(actor=actor, citizen_id=citizen_id, log=False)  # same check, no row
+    return JsonResponse(_body(access.citizen))
 
 
 urlpatterns = [

@@ -89,17 +89,23 @@ def _unit_subtree_ids(actor: Actor) -> list[uuid.UUID]:
     return found
 
 
-def _relation_q(actor: Actor) -> Q:
+def _outer(prefix: str) -> OuterRef:
+    """The citizen's id as seen from the queryset being filtered: "pk" on citizens, the
+    foreign key (prefix "citizen__" -> "citizen") on a citizen-owned model."""
+    return OuterRef(prefix.removesuffix("__") if prefix else "pk")
+
+
+def _relation_q(actor: Actor, prefix: str = "") -> Q:
     """Care relation through responsibility, providers and the assessor's area. Correlated
     EXISTS subqueries, so a lookup of one citizen never loads everyone the actor can see."""
     from sammen.citizens.models import Responsibility
 
-    open_rows = Responsibility.objects.filter(citizen_id=OuterRef("pk"), until__isnull=True)
+    open_rows = Responsibility.objects.filter(citizen_id=_outer(prefix), until__isnull=True)
     # Leaders reach the citizens of every unit below theirs; everyone else their own unit's.
     units = _unit_subtree_ids(actor) if actor.role == Role.LEADER else [actor.unit.pk]
     condition = Q(Exists(open_rows.filter(unit_id__in=units)))
     for provider in _PROVIDERS:
-        condition |= Q(pk__in=provider(actor))
+        condition |= Q(**{f"{prefix}pk__in": provider(actor)})
     if actor.role == Role.ASSESSOR:
         condition |= Q(Exists(open_rows.filter(area=actor.unit.area))) | ~Q(Exists(open_rows))
     return condition
@@ -111,6 +117,29 @@ def _grant_q(actor: Actor) -> Q:
             AccessGrant.objects.filter(
                 citizen_id=OuterRef("pk"), staff=actor.staff, expires_at__gt=timezone.now()
             )
+        )
+    )
+
+
+def citizens_related_q(actor: Actor, *, prefix: str = "") -> Q:
+    """The care relation as a filter on citizens (prefix "") or on rows that belong to a
+    citizen (prefix "citizen__"): what lists (`access.lists.visible_to`) are made of."""
+    return _relation_q(actor, prefix)
+
+
+def consent_q(actor: Actor, *, prefix: str = "") -> Q:
+    """An active consent or legal basis with scope "alle" for the actor's area."""
+    from sammen.citizens.models import Consent, ConsentScope
+
+    today = timezone.localdate()
+    return Q(
+        Exists(
+            Consent.objects.filter(
+                citizen_id=_outer(prefix),
+                area=actor.unit.area,
+                given_on__lte=today,
+                scope=ConsentScope.ALL,
+            ).filter(Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=today))
         )
     )
 

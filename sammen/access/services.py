@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from sammen.access import policy
+from sammen.access import gate, policy
 from sammen.access.log import access_log_record, access_log_record_system
 from sammen.access.models import (
     AccessGrant,
@@ -44,11 +44,9 @@ def _is_night(moment: dt.datetime) -> bool:
 def grant_create(*, actor: Actor, citizen_id: Any, reason: str, reason_text: str) -> AccessGrant:
     """Open one citizen for a limited time, with a stated reason. Never extends an old grant:
     every grant is new, with its own reason, and shows in the leader's queue at once."""
-    from sammen.citizens.selectors import citizen_find
-
     if not policy.citizen_data_allowed(actor):
         raise Forbidden("Din rolle kan ikke få udvidet adgang til borgere.")
-    citizen = citizen_find(actor=actor, citizen_id=citizen_id, object_type="grant")
+    citizen = gate.citizen_for_grant(actor=actor, citizen_id=citizen_id)
     errors: dict[str, list[str]] = {}
     if reason not in GrantReason.values:
         errors["reason"] = ["Vælg en begrundelse."]
