@@ -216,15 +216,31 @@ def citizen_write(
                 log=False,
             )
     write = CitizenWrite(actor=actor, citizen_ids=[citizen.pk] if citizen is not None else [])
-    with transaction.atomic(durable=True):
-        yield write
-        if not write.seen:
-            raise RuntimeError("A write of citizen data recorded no change (access.writes).")
-        access_log_record(
-            actor=actor,
-            citizen_ids=write.citizen_ids,
-            operation=operation,
-            purpose=decision.purpose if decision is not None else Purpose.CARE_RELATION,
-            grant_id=decision.grant_id if decision is not None else None,
-            object_type=object_type,
-        )
+    purpose = decision.purpose if decision is not None else Purpose.CARE_RELATION
+    grant_id = decision.grant_id if decision is not None else None
+    try:
+        with transaction.atomic(durable=True):
+            yield write
+            if not write.seen:
+                raise RuntimeError("A write of citizen data recorded no change (access.writes).")
+            access_log_record(
+                actor=actor,
+                citizen_ids=write.citizen_ids,
+                operation=operation,
+                purpose=purpose,
+                grant_id=grant_id,
+                object_type=object_type,
+            )
+    except Conflict as conflict:
+        if conflict.changes and write.citizen_ids:
+            # The answer shows what someone else changed: that is a read, logged as one (after
+            # the rollback, so the row stays).
+            access_log_record(
+                actor=actor,
+                citizen_ids=write.citizen_ids,
+                operation=Operation.VIEW,
+                purpose=purpose,
+                grant_id=grant_id,
+                object_type=object_type,
+            )
+        raise
