@@ -48,6 +48,15 @@ def _form_conflict(form: Any, error: Conflict) -> None:
         form.data["version"] = str(error.current_version)
 
 
+def _citizen_for_form(request: HttpRequest, citizen_id: Any) -> Any:
+    """GET shows the citizen (a logged read); POST hands the row to a write service, which
+    logs the write."""
+    actor = _actor(request)
+    if request.method == "GET":
+        return selectors.citizen_get(actor=actor, citizen_id=citizen_id)
+    return selectors.citizen_for_update(actor=actor, citizen_id=citizen_id)
+
+
 def _posted_version(request: HttpRequest) -> int | None:
     value = request.POST.get("version", "")
     return int(value) if value.isdigit() and len(value) < 10 else None
@@ -210,7 +219,7 @@ def _simple_form(
 @require_http_methods(["GET", "POST"])
 def relative_add(request: HttpRequest, citizen_id: Any) -> HttpResponse:
     actor = _actor(request)
-    citizen = selectors.citizen_for_update(actor=actor, citizen_id=citizen_id)
+    citizen = _citizen_for_form(request, citizen_id)
     form = RelativeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -242,7 +251,7 @@ def relative_remove(request: HttpRequest, relative_id: Any) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def consent_give(request: HttpRequest, citizen_id: Any) -> HttpResponse:
     actor = _actor(request)
-    citizen = selectors.citizen_for_update(actor=actor, citizen_id=citizen_id)
+    citizen = _citizen_for_form(request, citizen_id)
     form = ConsentForm(request.POST or None, initial={"given_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
@@ -266,6 +275,8 @@ def consent_give(request: HttpRequest, citizen_id: Any) -> HttpResponse:
 def consent_withdraw(request: HttpRequest, consent_id: Any) -> HttpResponse:
     actor = _actor(request)
     consent = selectors.consent_for_update(actor=actor, consent_id=consent_id)
+    if request.method == "GET":  # the page shows the citizen: a logged read
+        selectors.citizen_get(actor=actor, citizen_id=consent.citizen_id)
     form = WithdrawForm(
         request.POST or None,
         initial={"withdrawn_on": timezone.localdate(), "version": consent.version},
@@ -298,7 +309,7 @@ def consent_withdraw(request: HttpRequest, consent_id: Any) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def responsibility_set(request: HttpRequest, citizen_id: Any) -> HttpResponse:
     actor = _actor(request)
-    citizen = selectors.citizen_for_update(actor=actor, citizen_id=citizen_id)
+    citizen = _citizen_for_form(request, citizen_id)
     form = ResponsibilityForm(
         request.POST or None, actor=actor, initial={"since": timezone.localdate()}
     )
