@@ -7,9 +7,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import threading
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -249,3 +251,44 @@ def test_opening_a_form_is_a_logged_read(world: World, name: str) -> None:
     page = world.client(world.nurse).get(reverse(f"citizens:{name}", kwargs=kwargs))
     assert page.status_code == 200
     assert citizen.full_name in page.text
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_saves_from_one_version_one_wins_one_conflicts(world: World) -> None:
+    """Real concurrent transactions (PostgreSQL, READ COMMITTED): the row lock makes the second
+    writer see the first one's version, whatever the interleaving."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    citizen = citizen_create(world.greve)
+    actors = [world.actor(world.nurse), world.actor(_second_nurse(world))]
+    start = threading.Barrier(2)
+    outcome: dict[str, str] = {}
+
+    def save(index: int, city: str) -> None:
+        try:
+            start.wait()
+            mine = Citizen.objects.get(pk=citizen.pk)
+            services.citizen_update(
+                actor=actors[index],
+                citizen=mine,
+                data=services.CitizenInput(
+                    cpr=mine.cpr, first_name=mine.first_name, last_name=mine.last_name, city=city
+                ),
+                version=1,
+            )
+            outcome[city] = "saved"
+        except Conflict:
+            outcome[city] = "conflict"
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=save, args=(i, c)) for i, c in enumerate(["Tune", "Solrød"])]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcome.values()) == ["conflict", "saved"]
+    winner = next(city for city, result in outcome.items() if result == "saved")
+    stored = Citizen.objects.get(pk=citizen.pk)
+    assert (stored.city, stored.version) == (winner, 2)
