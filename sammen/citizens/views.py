@@ -23,7 +23,7 @@ from sammen.citizens.forms import (
     citizen_initial,
 )
 from sammen.core.access_rules import access_rule, roles
-from sammen.core.errors import ValidationFailed
+from sammen.core.errors import Conflict, ValidationFailed
 from sammen.core.forms import form_add_domain_errors, render_form
 from sammen.organisation.models import CITIZEN_DATA_ROLES
 
@@ -32,6 +32,34 @@ CITIZEN_WORK = roles(*CITIZEN_DATA_ROLES)
 
 def _actor(request: HttpRequest) -> Any:
     return request.actor  # type: ignore[attr-defined]
+
+
+def _form_conflict(form: Any, error: Conflict) -> None:
+    """Someone saved in between: say what they changed (old → new, CPR masked) above the form,
+    keep what this person typed, and base the next submit on the version now stored."""
+    shown = "; ".join(
+        f"{form.fields[name].label if name in form.fields else name}: "
+        f"{old if old not in (None, '') else '–'} → {new if new not in (None, '') else '–'}"
+        for name, (old, new) in error.changes.items()
+    )
+    form.add_error(None, f"{error.message} {shown}".strip())
+    if error.current_version is not None:
+        form.data = form.data.copy()
+        form.data["version"] = str(error.current_version)
+
+
+def _citizen_for_form(request: HttpRequest, citizen_id: Any) -> Any:
+    """GET shows the citizen (a logged read); POST hands the row to a write service, which
+    logs the write."""
+    actor = _actor(request)
+    if request.method == "GET":
+        return selectors.citizen_get(actor=actor, citizen_id=citizen_id)
+    return selectors.citizen_for_update(actor=actor, citizen_id=citizen_id)
+
+
+def _posted_version(request: HttpRequest) -> int | None:
+    value = request.POST.get("version", "")
+    return int(value) if value.isdigit() and len(value) < 10 else None
 
 
 @access_rule(CITIZEN_WORK)
@@ -57,8 +85,9 @@ def citizen_create(request: HttpRequest) -> HttpResponse:
     form = CitizenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
+            values = {k: v for k, v in form.cleaned_data.items() if k != "version"}
             citizen = services.citizen_create(
-                actor=_actor(request), data=services.CitizenInput(**form.cleaned_data)
+                actor=_actor(request), data=services.CitizenInput(**values)
             )
         except ValidationFailed as error:
             form_add_domain_errors(form, error)
@@ -87,7 +116,9 @@ def citizen_overview(request: HttpRequest, citizen_id: Any) -> HttpResponse:
             "o": overview,
             "citizen": overview.citizen,
             "sections": rendered_sections,
-            "status_form": StatusForm(initial={"status": overview.citizen.status}),
+            "status_form": StatusForm(
+                initial={"status": overview.citizen.status, "version": overview.citizen.version}
+            ),
             "today": timezone.localdate(),
         },
     )
@@ -112,22 +143,33 @@ def citizen_edit(request: HttpRequest, citizen_id: Any) -> HttpResponse:
     else:
         citizen = selectors.citizen_for_update(actor=actor, citizen_id=citizen_id)
     form = CitizenForm(request.POST or None, initial=citizen_initial(citizen))
+    status = None
     if request.method == "POST" and form.is_valid():
+        values = dict(form.cleaned_data)
+        version = values.pop("version")
         try:
             services.citizen_update(
-                actor=actor, citizen=citizen, data=services.CitizenInput(**form.cleaned_data)
+                actor=actor,
+                citizen=citizen,
+                data=services.CitizenInput(**values),
+                version=version,
             )
         except ValidationFailed as error:
             form_add_domain_errors(form, error)
+        except Conflict as error:
+            _form_conflict(form, error)
+            status = error.status_code
         else:
             messages.success(request, "Oplysningerne er gemt.")
             return redirect("citizens:overview", citizen_id=citizen.pk)
-    return render_form(
+    response = render_form(
         request,
         "citizens/citizen_form.html",
         {"form": form, "citizen": citizen},
         invalid=request.method == "POST",
     )
+    response.status_code = status or response.status_code
+    return response
 
 
 @access_rule(CITIZEN_WORK)
@@ -136,6 +178,7 @@ def citizen_status(request: HttpRequest, citizen_id: Any) -> HttpResponse:
     actor = _actor(request)
     citizen = selectors.citizen_for_update(actor=actor, citizen_id=citizen_id)
     form = StatusForm(request.POST)
+    status = 422
     if form.is_valid():
         try:
             services.citizen_set_status(
@@ -143,9 +186,13 @@ def citizen_status(request: HttpRequest, citizen_id: Any) -> HttpResponse:
                 citizen=citizen,
                 status=form.cleaned_data["status"],
                 on=form.cleaned_data["status_date"],
+                version=form.cleaned_data["version"],
             )
         except ValidationFailed as error:
             form_add_domain_errors(form, error)
+        except Conflict as error:
+            _form_conflict(form, error)
+            status = error.status_code
         else:
             messages.success(request, "Status er opdateret.")
             return redirect("citizens:overview", citizen_id=citizen.pk)
@@ -153,7 +200,7 @@ def citizen_status(request: HttpRequest, citizen_id: Any) -> HttpResponse:
         request,
         "citizens/simple_form.html",
         {"form": form, "citizen": citizen, "title": "Skift status"},
-        status=422,
+        status=status,
     )
 
 
@@ -172,7 +219,7 @@ def _simple_form(
 @require_http_methods(["GET", "POST"])
 def relative_add(request: HttpRequest, citizen_id: Any) -> HttpResponse:
     actor = _actor(request)
-    citizen = selectors.citizen_for_update(actor=actor, citizen_id=citizen_id)
+    citizen = _citizen_for_form(request, citizen_id)
     form = RelativeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -195,7 +242,7 @@ def relative_remove(request: HttpRequest, relative_id: Any) -> HttpResponse:
     actor = _actor(request)
     relative = selectors.relative_for_update(actor=actor, relative_id=relative_id)
     citizen_id = relative.citizen_id
-    services.relative_remove(actor=actor, relative=relative)
+    services.relative_remove(actor=actor, relative=relative, version=_posted_version(request))
     messages.success(request, "Den pårørende er fjernet.")
     return redirect("citizens:overview", citizen_id=citizen_id)
 
@@ -204,7 +251,7 @@ def relative_remove(request: HttpRequest, relative_id: Any) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def consent_give(request: HttpRequest, citizen_id: Any) -> HttpResponse:
     actor = _actor(request)
-    citizen = selectors.citizen_for_update(actor=actor, citizen_id=citizen_id)
+    citizen = _citizen_for_form(request, citizen_id)
     form = ConsentForm(request.POST or None, initial={"given_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
@@ -228,27 +275,41 @@ def consent_give(request: HttpRequest, citizen_id: Any) -> HttpResponse:
 def consent_withdraw(request: HttpRequest, consent_id: Any) -> HttpResponse:
     actor = _actor(request)
     consent = selectors.consent_for_update(actor=actor, consent_id=consent_id)
-    form = WithdrawForm(request.POST or None, initial={"withdrawn_on": timezone.localdate()})
+    if request.method == "GET":  # the page shows the citizen: a logged read
+        selectors.citizen_get(actor=actor, citizen_id=consent.citizen_id)
+    form = WithdrawForm(
+        request.POST or None,
+        initial={"withdrawn_on": timezone.localdate(), "version": consent.version},
+    )
+    status = None
     if request.method == "POST" and form.is_valid():
         try:
             services.consent_withdraw(
-                actor=actor, consent=consent, withdrawn_on=form.cleaned_data["withdrawn_on"]
+                actor=actor,
+                consent=consent,
+                withdrawn_on=form.cleaned_data["withdrawn_on"],
+                version=form.cleaned_data["version"],
             )
         except ValidationFailed as error:
             form_add_domain_errors(form, error)
+        except Conflict as error:
+            _form_conflict(form, error)
+            status = error.status_code
         else:
             messages.success(request, "Samtykket er trukket tilbage.")
             return redirect("citizens:overview", citizen_id=consent.citizen_id)
-    return _simple_form(
+    response = _simple_form(
         request, consent.citizen, form, "Træk samtykke tilbage", invalid=request.method == "POST"
     )
+    response.status_code = status or response.status_code
+    return response
 
 
 @access_rule(CITIZEN_WORK)
 @require_http_methods(["GET", "POST"])
 def responsibility_set(request: HttpRequest, citizen_id: Any) -> HttpResponse:
     actor = _actor(request)
-    citizen = selectors.citizen_for_update(actor=actor, citizen_id=citizen_id)
+    citizen = _citizen_for_form(request, citizen_id)
     form = ResponsibilityForm(
         request.POST or None, actor=actor, initial={"since": timezone.localdate()}
     )

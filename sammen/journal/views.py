@@ -21,7 +21,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from sammen.citizens.selectors import citizen_get
 from sammen.core.access_rules import access_rule, roles
-from sammen.core.errors import NotFound, ValidationFailed
+from sammen.core.errors import Conflict, NotFound, ValidationFailed
 from sammen.core.forms import form_add_domain_errors, render_form
 from sammen.journal import selectors, services
 from sammen.journal.forms import EntryForm, OverviewFilterForm, ReasonForm, initial_from_entry
@@ -197,13 +197,18 @@ def entry_correct(request: HttpRequest, entry_id: Any) -> HttpResponse:
     versions = selectors.entry_versions(actor=actor, entry_id=entry_id)
     head = versions.head.entry
     if str(head.pk) != str(entry_id) or not head.is_valid:
-        messages.error(request, _("Den version er allerede rettet eller fejlregistreret."))
-        return redirect("journal:entry_detail", entry_id=head.pk)
+        if request.method != "POST":
+            messages.error(request, _("Den version er allerede rettet eller fejlregistreret."))
+            return redirect("journal:entry_detail", entry_id=head.pk)
+        # Submitted against a version someone else has replaced meanwhile: the service answers
+        # Conflict (409) and the form comes back with what the person typed.
+        head = next(v.entry for v in versions.versions if str(v.entry.pk) == str(entry_id))
     template = head.template
     services.document_require(actor=actor, template=template)
     from sammen.journal.fields import data_codes
 
     keep = data_codes(template.definition, head.data)
+    conflict: Conflict | None = None
     form = _entry_form(
         request,
         template,
@@ -223,10 +228,13 @@ def entry_correct(request: HttpRequest, entry_id: Any) -> HttpResponse:
             )
         except ValidationFailed as error:
             form_add_domain_errors(form, error)
+        except Conflict as error:
+            form.add_error(None, error.message)
+            conflict = error
         else:
             messages.success(request, _("Rettelsen er gemt som en ny version."))
             return _done(request, _overview_url(head.citizen_id))
-    return render_form(
+    response = render_form(
         request,
         "journal/entry_form.html",
         {
@@ -239,6 +247,9 @@ def entry_correct(request: HttpRequest, entry_id: Any) -> HttpResponse:
         },
         invalid=request.method == "POST",
     )
+    if conflict is not None:
+        response.status_code = conflict.status_code
+    return response
 
 
 @access_rule(JOURNAL_WORK)
@@ -248,6 +259,7 @@ def entry_mark_in_error(request: HttpRequest, entry_id: Any) -> HttpResponse:
     versions = selectors.entry_versions(actor=actor, entry_id=entry_id)
     head = versions.head.entry
     form = ReasonForm(request.POST or None)
+    conflict: Conflict | None = None
     if request.method == "POST" and form.is_valid():
         try:
             services.entry_mark_in_error(
@@ -255,12 +267,18 @@ def entry_mark_in_error(request: HttpRequest, entry_id: Any) -> HttpResponse:
             )
         except ValidationFailed as error:
             form_add_domain_errors(form, error)
+        except Conflict as error:
+            form.add_error(None, error.message)
+            conflict = error
         else:
             messages.success(request, _("Notatet er markeret som fejlregistrering."))
             return _done(request, _overview_url(head.citizen_id))
-    return render_form(
+    response = render_form(
         request,
         "journal/in_error_form.html",
         {"form": form, "citizen": versions.citizen, "v": versions},
         invalid=request.method == "POST",
     )
+    if conflict is not None:
+        response.status_code = conflict.status_code
+    return response
