@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from typing import Any, Self, TypeVar
+from typing import Any, TypeVar
 
 from django.db import models
 from django.db.models import Q, QuerySet
@@ -29,6 +29,7 @@ from sammen.access import policy
 from sammen.access.log import access_log_record
 from sammen.access.models import AccessLogEntry, Operation, Purpose
 from sammen.core.actor import Actor
+from sammen.core.models import MunicipalityQuerySet
 
 _M = TypeVar("_M", bound=models.Model)
 
@@ -62,10 +63,13 @@ def visible_to(queryset: QuerySet[_M], actor: Actor, *, purpose: str) -> QuerySe
     return rows
 
 
-class CitizenOwnedQuerySet(QuerySet[_M]):
-    """Querysets of models whose rows belong to a citizen."""
+class CitizenOwnedQuerySet(MunicipalityQuerySet[_M]):
+    """Querysets of models whose rows belong to a citizen: `for_municipality` and
+    `visible_to`."""
 
-    def visible_to(self, actor: Actor, *, purpose: str = Purpose.CARE_RELATION) -> Self:
+    def visible_to(
+        self, actor: Actor, *, purpose: str = Purpose.CARE_RELATION
+    ) -> CitizenOwnedQuerySet[_M]:
         return visible_to(self, actor, purpose=purpose)  # type: ignore[return-value]
 
 

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from sammen.access.lists import CitizenOwnedQuerySet
 from sammen.core.cpr import mask_cpr
 from sammen.core.models import MunicipalityScoped, Versioned
 from sammen.organisation.models import Area
@@ -29,6 +30,7 @@ postcode_validator = RegexValidator(r"^\d{4}$", _("Postnummeret skal være fire 
 
 
 class Citizen(MunicipalityScoped, Versioned):
+    objects = CitizenOwnedQuerySet.as_manager()  # type: ignore[misc]
     cpr = models.CharField(_("CPR-nummer"), max_length=10)
     cpr_birth_part = models.CharField(max_length=6, editable=False)
     birth_date = models.DateField(_("fødselsdato"), editable=False)
@@ -121,6 +123,7 @@ class PowerOfAttorney(models.TextChoices):
 
 
 class Relative(MunicipalityScoped, Versioned):
+    objects = CitizenOwnedQuerySet.as_manager()  # type: ignore[misc]
     citizen = models.ForeignKey(Citizen, on_delete=models.CASCADE, related_name="relatives")
     name = models.CharField(_("navn"), max_length=200)
     relation = models.CharField(_("relation"), max_length=20, choices=Relation.choices)
@@ -157,6 +160,8 @@ class ConsentScope(models.TextChoices):
 class Consent(MunicipalityScoped, Versioned):
     """What may be shared with which area, on what basis, given/withdrawn when and by whom."""
 
+    objects = CitizenOwnedQuerySet.as_manager()  # type: ignore[misc]
+
     citizen = models.ForeignKey(Citizen, on_delete=models.CASCADE, related_name="consents")
     area = models.CharField(_("modtagende område"), max_length=30, choices=Area.choices)
     scope = models.CharField(_("omfang"), max_length=20, choices=ConsentScope.choices)
@@ -190,6 +195,8 @@ class Consent(MunicipalityScoped, Versioned):
 
 class Responsibility(MunicipalityScoped, Versioned):
     """The unit responsible for the citizen in one area, from `since` until `until`."""
+
+    objects = CitizenOwnedQuerySet.as_manager()  # type: ignore[misc]
 
     citizen = models.ForeignKey(Citizen, on_delete=models.CASCADE, related_name="responsibilities")
     area = models.CharField(_("område"), max_length=30, choices=Area.choices)
