@@ -22,19 +22,17 @@ from sammen.citizens.forms import (
     WithdrawForm,
     citizen_initial,
 )
-from sammen.core.access_rules import access_rule, roles
+from sammen.core.access_rules import access_rule, needs
 from sammen.core.errors import ValidationFailed
 from sammen.core.forms import form_add_domain_errors, render_form
-from sammen.organisation.models import CITIZEN_DATA_ROLES
-
-CITIZEN_WORK = roles(*CITIZEN_DATA_ROLES)
+from sammen.organisation.permissions import Permission
 
 
 def _actor(request: HttpRequest) -> Any:
     return request.actor  # type: ignore[attr-defined]
 
 
-@access_rule(CITIZEN_WORK)
+@access_rule(needs(Permission.CITIZEN_READ))
 @require_http_methods(["GET", "POST"])
 def citizen_search(request: HttpRequest) -> HttpResponse:
     """The search box posts, so a CPR number typed into it never lands in a URL or access log."""
@@ -51,7 +49,7 @@ def citizen_search(request: HttpRequest) -> HttpResponse:
     return render(request, "citizens/search.html", context, status=422 if form.errors else 200)
 
 
-@access_rule(CITIZEN_WORK)
+@access_rule(needs(Permission.CITIZEN_READ, Permission.CITIZEN_WRITE))
 @require_http_methods(["GET", "POST"])
 def citizen_create(request: HttpRequest) -> HttpResponse:
     form = CitizenForm(request.POST or None)
@@ -73,7 +71,7 @@ def citizen_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-@access_rule(CITIZEN_WORK)
+@access_rule(needs(Permission.CITIZEN_READ))
 def citizen_overview(request: HttpRequest, citizen_id: Any) -> HttpResponse:
     actor = _actor(request)
     overview = selectors.citizen_overview(actor=actor, citizen_id=citizen_id)
@@ -93,7 +91,7 @@ def citizen_overview(request: HttpRequest, citizen_id: Any) -> HttpResponse:
     )
 
 
-@access_rule(CITIZEN_WORK)
+@access_rule(needs(Permission.CITIZEN_READ))
 @require_POST
 def citizen_cpr_reveal(request: HttpRequest, citizen_id: Any) -> HttpResponse:
     """Show the full CPR number on request; the look is logged on its own."""
@@ -103,7 +101,7 @@ def citizen_cpr_reveal(request: HttpRequest, citizen_id: Any) -> HttpResponse:
     return render(request, "citizens/overview.html#cpr", {"citizen": citizen, "cpr_shown": True})
 
 
-@access_rule(CITIZEN_WORK)
+@access_rule(needs(Permission.CITIZEN_READ, Permission.CITIZEN_WRITE))
 @require_http_methods(["GET", "POST"])
 def citizen_edit(request: HttpRequest, citizen_id: Any) -> HttpResponse:
     actor = _actor(request)
@@ -130,7 +128,7 @@ def citizen_edit(request: HttpRequest, citizen_id: Any) -> HttpResponse:
     )
 
 
-@access_rule(CITIZEN_WORK)
+@access_rule(needs(Permission.CITIZEN_READ, Permission.CITIZEN_WRITE))
 @require_POST
 def citizen_status(request: HttpRequest, citizen_id: Any) -> HttpResponse:
     actor = _actor(request)
@@ -168,7 +166,7 @@ def _simple_form(
     )
 
 
-@access_rule(CITIZEN_WORK)
+@access_rule(needs(Permission.CITIZEN_READ, Permission.CITIZEN_WRITE))
 @require_http_methods(["GET", "POST"])
 def relative_add(request: HttpRequest, citizen_id: Any) -> HttpResponse:
     actor = _actor(request)
@@ -189,7 +187,7 @@ def relative_add(request: HttpRequest, citizen_id: Any) -> HttpResponse:
     )
 
 
-@access_rule(CITIZEN_WORK)
+@access_rule(needs(Permission.CITIZEN_READ, Permission.CITIZEN_WRITE))
 @require_POST
 def relative_remove(request: HttpRequest, relative_id: Any) -> HttpResponse:
     actor = _actor(request)
@@ -200,7 +198,7 @@ def relative_remove(request: HttpRequest, relative_id: Any) -> HttpResponse:
     return redirect("citizens:overview", citizen_id=citizen_id)
 
 
-@access_rule(CITIZEN_WORK)
+@access_rule(needs(Permission.CITIZEN_READ, Permission.CITIZEN_WRITE))
 @require_http_methods(["GET", "POST"])
 def consent_give(request: HttpRequest, citizen_id: Any) -> HttpResponse:
     actor = _actor(request)
@@ -223,7 +221,7 @@ def consent_give(request: HttpRequest, citizen_id: Any) -> HttpResponse:
     )
 
 
-@access_rule(CITIZEN_WORK)
+@access_rule(needs(Permission.CITIZEN_READ, Permission.CITIZEN_WRITE))
 @require_http_methods(["GET", "POST"])
 def consent_withdraw(request: HttpRequest, consent_id: Any) -> HttpResponse:
     actor = _actor(request)
@@ -244,7 +242,7 @@ def consent_withdraw(request: HttpRequest, consent_id: Any) -> HttpResponse:
     )
 
 
-@access_rule(CITIZEN_WORK)
+@access_rule(needs(Permission.CITIZEN_READ, Permission.CITIZEN_WRITE))
 @require_http_methods(["GET", "POST"])
 def responsibility_set(request: HttpRequest, citizen_id: Any) -> HttpResponse:
     actor = _actor(request)
