@@ -314,3 +314,28 @@ def test_support_admin_can_look_but_not_change_roles(world: World) -> None:
     assert not world.nurse.user.is_superuser
     for model in ("orgunit", "staffmember", "municipality", "membershiprequest"):
         assert client.get(f"/support/organisation/{model}/add/").status_code == 403
+
+
+def test_the_api_offers_no_way_to_change_roles_units_or_staff() -> None:
+    """The JSON API reads the organisation only; every privilege change goes through the
+    administration pages and their services."""
+    from sammen.organisation.api import router
+
+    methods = {
+        method
+        for path_view in router.path_operations.values()
+        for op in path_view.operations
+        for method in op.methods
+    }
+    assert methods == {"GET"}
+
+
+def test_the_permission_table_is_translated(world: World) -> None:
+    from django.conf import settings
+
+    client = f.logged_in_client(world.administrator)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get("/administration/").text
+    assert "Who may do what" in page
+    assert "Document health states" in page
+    assert "Dokumentere helbredstilstande" not in page
