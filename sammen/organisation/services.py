@@ -142,6 +142,7 @@ def _audit_privilege(
     *,
     object_type: str = "staff",
     review: str = "",
+    refused: bool = False,
 ) -> None:
     """Every change of who may do what is itself in the tamper-evident log (SECURITY.md T09).
 
@@ -149,7 +150,7 @@ def _audit_privilege(
     change widens who can reach named citizens. `staff` is the person the change concerns
     (whose access the leader reviews); for a unit change, the administrator who made it."""
     from sammen.access.log import access_log_record
-    from sammen.access.models import Operation, Purpose, ReviewItem, ReviewKind
+    from sammen.access.models import Operation, Outcome, Purpose, ReviewItem, ReviewKind, Severity
 
     access_log_record(
         actor=actor,
@@ -158,6 +159,8 @@ def _audit_privilege(
         purpose=Purpose.ADMINISTRATION,
         object_type=object_type,
         criterion=f"{what} medarbejder:{staff.pk}"[:200],
+        outcome=Outcome.DENIED if refused else Outcome.SUCCESS,
+        severity=Severity.HIGH if refused else Severity.NORMAL,
     )
     if review:
         now = timezone.now()
@@ -171,12 +174,17 @@ def _audit_privilege(
         )
 
 
-def _require_not_self(actor: Actor, staff: StaffMember) -> None:
-    if staff.pk == actor.staff.pk:
-        raise Forbidden(
-            "Du kan ikke give dig selv en rolle eller en rettighed. "
-            "En anden administrator skal gøre det."
-        )
+def _refuse(actor: Actor, what: str, staff: StaffMember, message: str) -> Forbidden:
+    """An attempt to escalate: logged as a refused privilege change (high severity, in its own
+    transaction so the refusal does not roll it back), then refused with 403."""
+    with transaction.atomic():
+        _audit_privilege(actor, what, staff, refused=True)
+    return Forbidden(message)
+
+
+SELF_GRANT = (
+    "Du kan ikke give dig selv en rolle eller en rettighed. En anden administrator skal gøre det."
+)
 
 
 def _validate_parent(actor: Actor, kind: str, parent: OrgUnit | None, unit: OrgUnit | None) -> None:
@@ -366,19 +374,29 @@ def _membership_create(
     return membership
 
 
-@transaction.atomic
 def membership_add(
     *, actor: Actor, staff: StaffMember, unit: OrgUnit, role: str
 ) -> Membership | MembershipRequest:
-    """Give a staff member a role in a unit. Nobody gives themselves a role. A role that gives
-    any permission waits (a `MembershipRequest`) until a second administrator approves it
-    (`membership_request_decide`); a role without permissions takes effect at once."""
+    """Give a staff member a role in a unit. Nobody gives themselves a role (the attempt is
+    logged as refused). A role that gives any permission waits (a `MembershipRequest`) until a
+    second administrator approves it (`membership_request_decide`); a role without permissions
+    takes effect at once."""
     _require_admin(actor)
     if actor.municipality.pk not in (staff.municipality_id, unit.municipality_id) or (
         staff.municipality_id != unit.municipality_id
     ):
         raise NotFound()
-    _require_not_self(actor, staff)
+    if staff.pk == actor.staff.pk:
+        raise _refuse(actor, f"rolle til sig selv afvist {role} enhed:{unit.pk}", staff, SELF_GRANT)
+    return _membership_add(actor=actor, staff=staff, unit=unit, role=role)
+
+
+@transaction.atomic
+def _membership_add(
+    *, actor: Actor, staff: StaffMember, unit: OrgUnit, role: str
+) -> Membership | MembershipRequest:
+    if staff.pk == actor.staff.pk:
+        raise Forbidden(SELF_GRANT)
     if role not in Role.values:
         raise ValidationFailed(field_errors={"role": ["Vælg en rolle."]})
     if not unit.is_active:
@@ -402,13 +420,31 @@ def membership_add(
     return request
 
 
-@transaction.atomic
+OWN_ROLE = "Du kan ikke godkende en rolle til dig selv. En anden administrator skal gøre det."
+OWN_REQUEST = "Du har selv bedt om rollen. En anden administrator skal godkende den."
+
+
 def membership_request_decide(
     *, actor: Actor, request: MembershipRequest, approve: bool
 ) -> Membership | None:
     """A second administrator approves (the membership is created) or rejects a pending
-    role. Neither the administrator who asked nor the staff member concerned may decide."""
+    role. Neither the administrator who asked nor the staff member concerned may decide (the
+    attempt is logged as refused)."""
     _require_admin(actor)
+    if request.municipality_id != actor.municipality.pk:
+        raise NotFound()
+    what = f"godkendelse afvist {request.role} enhed:{request.unit_id}"
+    if actor.staff.pk == request.staff_id:
+        raise _refuse(actor, what, request.staff, OWN_ROLE)
+    if actor.staff.pk == request.requested_by_id:
+        raise _refuse(actor, what, request.staff, OWN_REQUEST)
+    return _membership_request_decide(actor=actor, request=request, approve=approve)
+
+
+@transaction.atomic
+def _membership_request_decide(
+    *, actor: Actor, request: MembershipRequest, approve: bool
+) -> Membership | None:
     request = (
         MembershipRequest.objects.select_for_update()
         .select_related("staff", "unit")
@@ -418,12 +454,8 @@ def membership_request_decide(
     )
     if request.decided_at is not None:
         raise ValidationFailed("Anmodningen er allerede afgjort.")
-    if actor.staff.pk == request.staff_id:
-        raise Forbidden(
-            "Du kan ikke godkende en rolle til dig selv. En anden administrator skal gøre det."
-        )
-    if actor.staff.pk == request.requested_by_id:
-        raise Forbidden("Du har selv bedt om rollen. En anden administrator skal godkende den.")
+    if actor.staff.pk in (request.staff_id, request.requested_by_id):
+        raise Forbidden(OWN_ROLE if actor.staff.pk == request.staff_id else OWN_REQUEST)
     request.decided_at, request.decided_by, request.approved = timezone.now(), actor.staff, approve
     request.save(update_fields=["decided_at", "decided_by", "approved", "updated_at"])
     if not approve:

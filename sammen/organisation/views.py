@@ -337,7 +337,10 @@ def membership_request_decide(request: HttpRequest, request_id: Any) -> HttpResp
     """A second administrator approves or rejects a pending role."""
     actor = request.actor  # type: ignore[attr-defined]
     pending = selectors.membership_request_get(actor=actor, request_id=request_id)
-    approve = request.POST.get("decision") == "approve"
+    decision = request.POST.get("decision")
+    if decision not in ("approve", "reject"):
+        raise ValidationFailed("Vælg Godkend eller Afvis.")
+    approve = decision == "approve"
     try:
         services.membership_request_decide(actor=actor, request=pending, approve=approve)
     except ValidationFailed as error:

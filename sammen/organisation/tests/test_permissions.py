@@ -104,7 +104,11 @@ def test_admin_cannot_give_themselves_a_nurse_role(world: World) -> None:
     assert "Du kan ikke give dig selv en rolle eller en rettighed" in response.text
     assert not Membership.objects.filter(staff=world.administrator, role=Role.NURSE).exists()
     assert not MembershipRequest.objects.filter(staff=world.administrator).exists()
-    assert _privilege_rows() == before
+    # The attempt itself is in the log: refused, high severity.
+    [attempt] = _privilege_rows()[len(before) :]
+    assert attempt.outcome == "denied"
+    assert attempt.severity == "high"
+    assert attempt.criterion.startswith("rolle til sig selv afvist sygeplejerske")
     # Still no way to citizens.
     assert client.get("/borgere/").status_code == 403
 
@@ -122,11 +126,16 @@ def test_admin_gives_another_person_nurse_pending_until_a_second_admin_approves(
     assert not Membership.objects.filter(staff=staff, role=Role.NURSE).exists()
     pending = MembershipRequest.objects.get(staff=staff, role=Role.NURSE)
     assert "venter på godkendelse" in first.get(f"/administration/medarbejdere/{staff.pk}/").text
+    # No decision named: a 4xx with a Danish message, nothing decided.
+    unclear = first.post(f"/administration/anmodninger/{pending.pk}/", {})
+    assert unclear.status_code == 422
+    assert "Vælg Godkend eller Afvis." in unclear.text
     # The one who asked cannot approve.
     refused = first.post(f"/administration/anmodninger/{pending.pk}/", {"decision": "approve"})
     assert refused.status_code == 403
     assert "En anden administrator skal godkende den" in refused.text
     assert not Membership.objects.filter(staff=staff, role=Role.NURSE).exists()
+    assert _privilege_rows()[-1].outcome == "denied"
     # A second administrator approves: the role takes effect, logged and reviewed.
     second = _second_admin(world)
     response = f.logged_in_client(second).post(
@@ -137,7 +146,7 @@ def test_admin_gives_another_person_nurse_pending_until_a_second_admin_approves(
     pending.refresh_from_db()
     assert pending.approved is True
     assert pending.decided_by == second
-    rows = _privilege_rows()
+    rows = [r for r in _privilege_rows() if r.outcome == "success"]
     assert [r.criterion.split(" ")[1] for r in rows] == ["anmodet", "godkendt"]
     assert [r.staff_id for r in rows] == [world.administrator.pk, second.pk]
     item = ReviewItem.objects.get(kind=ReviewKind.PRIVILEGE_CHANGE, staff=staff)
