@@ -39,6 +39,7 @@ def test_administration_shows_who_may_do_what(
     _log_in(page, live_server, world)
     page.goto(f"{live_server.url}/administration/")
     # One page: one site header, one main heading (no page rendered inside the page).
+    assert page.title() == "Administration – Sammen"
     assert page.locator("header").count() == 1
     assert page.locator("h1").count() == 1
     table = page.locator("table.permission-table")
@@ -64,3 +65,13 @@ def test_administration_shows_who_may_do_what(
     assert wide == []
     # The page itself never scrolls sideways; only the wide table does, inside its frame.
     assert page.evaluate("document.documentElement.scrollWidth") <= width
+    # The person's page shows the waiting role; approving it from there makes it effective.
+    page.goto(f"{live_server.url}/administration/medarbejdere/{newcomer.pk}/")
+    assert page.locator("h1").count() == 1
+    assert page.get_by_text("venter på godkendelse").count() == 1
+    page.screenshot(path=f"test-artifacts/administration-staff-{width}.png", full_page=True)
+    page.get_by_role("button", name="Godkend Sygeplejerske, Team Nord A").click()
+    page.wait_for_url(f"**/administration/medarbejdere/{newcomer.pk}/")
+    assert page.locator("h1").count() == 1
+    assert page.get_by_text("venter på godkendelse").count() == 0
+    assert newcomer.memberships.filter(role=Role.NURSE).exists()

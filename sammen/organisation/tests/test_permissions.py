@@ -71,7 +71,9 @@ def test_needs_requires_every_permission_named(world: World) -> None:
 
 def test_the_administration_page_shows_who_may_do_what(world: World) -> None:
     page = f.logged_in_client(world.administrator).get("/administration/").text
-    assert "Hvem må hvad" in page
+    assert page.count("Hvem må hvad") == 1
+    assert page.count('class="permission-table"') == 1
+    assert "<title>Administration" in page
     for permission in Permission:
         assert str(permission.label) in page
     for role in Role:
