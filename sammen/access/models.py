@@ -144,6 +144,7 @@ class ReviewKind(models.TextChoices):
     SAME_SURNAME = "same_surname", _("Borger med samme efternavn")
     SAME_ADDRESS = "same_address", _("Borger på egen adresse")
     NIGHT_GRANT = "night_grant", _("Udvidet adgang om natten")
+    PRIVILEGE_CHANGE = "privilege_change", _("Rettighedsændring, der giver adgang til borgere")
 
 
 class ReviewItem(MunicipalityScoped):

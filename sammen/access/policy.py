@@ -7,8 +7,8 @@ A staff member reaches a citizen when
 - (visitator) the citizen belongs to their unit's area or has no responsible unit yet, or
 - they hold an unexpired break-the-glass grant for exactly that citizen.
 Data of another area than the actor's needs a recorded, active consent or legal basis for the
-actor's area. Direktion, politicians and administrators never see a named citizen; roles
-limit actions (a SOSU-hjælper may not document helbredstilstande).
+actor's area. What a role may do at all comes from `organisation.permissions` (one table):
+direktion, politicians and administrators never see a named citizen.
 """
 
 from __future__ import annotations
@@ -24,19 +24,8 @@ from django.utils import timezone
 from sammen.access.models import AccessGrant, Purpose
 from sammen.core.actor import Actor
 from sammen.core.errors import Forbidden, NotFound
-from sammen.organisation.models import CITIZEN_DATA_ROLES, OrgUnit, Role
-
-# Roles that may create or change a citizen's master data (registry, relatives, consents).
-CITIZEN_WRITE_ROLES = frozenset(
-    {Role.ASSESSOR, Role.NURSE, Role.SOSU_ASSISTANT, Role.THERAPIST, Role.LEADER}
-)
-# Roles that may document each kind of journal content.
-DOCUMENT_ROLES: dict[str, frozenset[str]] = {
-    "helbredstilstand": frozenset({Role.NURSE, Role.SOSU_ASSISTANT, Role.THERAPIST, Role.ASSESSOR}),
-    "funktionsevnetilstand": frozenset(CITIZEN_DATA_ROLES),
-    "generelle_oplysninger": frozenset(CITIZEN_DATA_ROLES),
-    "note": frozenset(CITIZEN_DATA_ROLES),
-}
+from sammen.organisation.models import OrgUnit
+from sammen.organisation.permissions import Permission, has_permission
 
 CareRelationProvider = Callable[[Actor], QuerySet[Any]]
 _PROVIDERS: list[CareRelationProvider] = []
@@ -71,7 +60,7 @@ class Decision:
 
 
 def citizen_data_allowed(actor: Actor) -> bool:
-    return actor.role in CITIZEN_DATA_ROLES
+    return has_permission(actor, Permission.CITIZEN_READ)
 
 
 def _unit_subtree_ids(actor: Actor) -> list[uuid.UUID]:
@@ -102,11 +91,14 @@ def _relation_q(actor: Actor, prefix: str = "") -> Q:
 
     open_rows = Responsibility.objects.filter(citizen_id=_outer(prefix), until__isnull=True)
     # Leaders reach the citizens of every unit below theirs; everyone else their own unit's.
-    units = _unit_subtree_ids(actor) if actor.role == Role.LEADER else [actor.unit.pk]
+    if has_permission(actor, Permission.CITIZEN_REACH_SUBUNITS):
+        units = _unit_subtree_ids(actor)
+    else:
+        units = [actor.unit.pk]
     condition = Q(Exists(open_rows.filter(unit_id__in=units)))
     for provider in _PROVIDERS:
         condition |= Q(**{f"{prefix}pk__in": provider(actor)})
-    if actor.role == Role.ASSESSOR:
+    if has_permission(actor, Permission.CITIZEN_REACH_AREA):
         condition |= Q(Exists(open_rows.filter(area=actor.unit.area))) | ~Q(Exists(open_rows))
     return condition
 
@@ -213,7 +205,7 @@ def citizen_require(
         raise NotFound()
     if not citizen_data_allowed(actor):
         raise Forbidden("Din rolle giver ikke adgang til oplysninger om navngivne borgere.")
-    if action != "view" and actor.role not in CITIZEN_WRITE_ROLES:
+    if action != "view" and not has_permission(actor, Permission.CITIZEN_WRITE):
         raise Forbidden("Din rolle kan ikke ændre borgerens stamoplysninger.")
     decision = decide(actor=actor, citizen=citizen, area=area, scope=scope)
     if not decision.allowed:
@@ -234,11 +226,5 @@ def citizen_search_allowed(*, actor: Actor) -> None:
 
 def citizen_write_require(*, actor: Actor) -> None:
     """May the actor create citizens / change master data at all?"""
-    if actor.role not in CITIZEN_WRITE_ROLES:
+    if not has_permission(actor, Permission.CITIZEN_WRITE):
         raise Forbidden("Din rolle kan ikke oprette eller ændre borgeres stamoplysninger.")
-
-
-def document_require(*, actor: Actor, kind: str) -> None:
-    """May the actor's role document this kind of content (e.g. helbredstilstand)?"""
-    if actor.role not in DOCUMENT_ROLES.get(kind, frozenset()):
-        raise Forbidden("Din rolle må ikke dokumentere denne type oplysninger.")

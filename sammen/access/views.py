@@ -18,13 +18,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 from sammen.access import selectors, services
 from sammen.access.forms import GrantForm, ReviewForm
 from sammen.access.models import Operation
-from sammen.core.access_rules import CITIZEN, access_rule, roles
+from sammen.core.access_rules import CITIZEN, access_rule, needs
 from sammen.core.errors import ValidationFailed
 from sammen.core.forms import form_add_domain_errors, render_form
-from sammen.organisation.models import CITIZEN_DATA_ROLES, Role
+from sammen.organisation.permissions import Permission
 
 
-@access_rule(roles(*CITIZEN_DATA_ROLES))
+@access_rule(needs(Permission.BREAK_THE_GLASS))
 @require_http_methods(["GET", "POST"])
 def grant_create(request: HttpRequest, citizen_id: Any) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
@@ -54,13 +54,13 @@ def grant_create(request: HttpRequest, citizen_id: Any) -> HttpResponse:
     )
 
 
-@access_rule(roles(Role.LEADER))
+@access_rule(needs(Permission.ACCESS_REVIEW))
 def review_queue(request: HttpRequest) -> HttpResponse:
     queue = selectors.review_queue(actor=request.actor)  # type: ignore[attr-defined]
     return render(request, "access/review_queue.html", {"queue": queue, "form": ReviewForm()})
 
 
-@access_rule(roles(Role.LEADER))
+@access_rule(needs(Permission.ACCESS_REVIEW))
 @require_POST
 def review_resolve(request: HttpRequest, item_id: Any) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]

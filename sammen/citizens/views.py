@@ -22,12 +22,10 @@ from sammen.citizens.forms import (
     WithdrawForm,
     citizen_initial,
 )
-from sammen.core.access_rules import access_rule, roles
+from sammen.core.access_rules import access_rule, needs
 from sammen.core.errors import Conflict, ValidationFailed
 from sammen.core.forms import form_add_domain_errors, render_form
-from sammen.organisation.models import CITIZEN_DATA_ROLES
-
-CITIZEN_WORK = roles(*CITIZEN_DATA_ROLES)
+from sammen.organisation.permissions import Permission
 
 
 def _actor(request: HttpRequest) -> Any:
@@ -62,7 +60,7 @@ def _posted_version(request: HttpRequest) -> int | None:
     return int(value) if value.isdigit() and len(value) < 10 else None
 
 
-@access_rule(CITIZEN_WORK)
+@access_rule(needs(Permission.CITIZEN_READ))
 @require_http_methods(["GET", "POST"])
 def citizen_search(request: HttpRequest) -> HttpResponse:
     """The search box posts, so a CPR number typed into it never lands in a URL or access log."""
@@ -79,7 +77,7 @@ def citizen_search(request: HttpRequest) -> HttpResponse:
     return render(request, "citizens/search.html", context, status=422 if form.errors else 200)
 
 
-@access_rule(CITIZEN_WORK)
+@access_rule(needs(Permission.CITIZEN_READ, Permission.CITIZEN_WRITE))
 @require_http_methods(["GET", "POST"])
 def citizen_create(request: HttpRequest) -> HttpResponse:
     form = CitizenForm(request.POST or None)
@@ -102,7 +100,7 @@ def citizen_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-@access_rule(CITIZEN_WORK)
+@access_rule(needs(Permission.CITIZEN_READ))
 def citizen_overview(request: HttpRequest, citizen_id: Any) -> HttpResponse:
     actor = _actor(request)
     overview = selectors.citizen_overview(actor=actor, citizen_id=citizen_id)
@@ -124,7 +122,7 @@ def citizen_overview(request: HttpRequest, citizen_id: Any) -> HttpResponse:
     )
 
 
-@access_rule(CITIZEN_WORK)
+@access_rule(needs(Permission.CITIZEN_READ))
 @require_POST
 def citizen_cpr_reveal(request: HttpRequest, citizen_id: Any) -> HttpResponse:
     """Show the full CPR number on request; the look is logged on its own."""
@@ -134,7 +132,7 @@ def citizen_cpr_reveal(request: HttpRequest, citizen_id: Any) -> HttpResponse:
     return render(request, "citizens/overview.html#cpr", {"citizen": citizen, "cpr_shown": True})
 
 
-@access_rule(CITIZEN_WORK)
+@access_rule(needs(Permission.CITIZEN_READ, Permission.CITIZEN_WRITE))
 @require_http_methods(["GET", "POST"])
 def citizen_edit(request: HttpRequest, citizen_id: Any) -> HttpResponse:
     actor = _actor(request)
@@ -172,7 +170,7 @@ def citizen_edit(request: HttpRequest, citizen_id: Any) -> HttpResponse:
     return response
 
 
-@access_rule(CITIZEN_WORK)
+@access_rule(needs(Permission.CITIZEN_READ, Permission.CITIZEN_WRITE))
 @require_POST
 def citizen_status(request: HttpRequest, citizen_id: Any) -> HttpResponse:
     actor = _actor(request)
@@ -215,7 +213,7 @@ def _simple_form(
     )
 
 
-@access_rule(CITIZEN_WORK)
+@access_rule(needs(Permission.CITIZEN_READ, Permission.CITIZEN_WRITE))
 @require_http_methods(["GET", "POST"])
 def relative_add(request: HttpRequest, citizen_id: Any) -> HttpResponse:
     actor = _actor(request)
@@ -236,7 +234,7 @@ def relative_add(request: HttpRequest, citizen_id: Any) -> HttpResponse:
     )
 
 
-@access_rule(CITIZEN_WORK)
+@access_rule(needs(Permission.CITIZEN_READ, Permission.CITIZEN_WRITE))
 @require_POST
 def relative_remove(request: HttpRequest, relative_id: Any) -> HttpResponse:
     actor = _actor(request)
@@ -247,7 +245,7 @@ def relative_remove(request: HttpRequest, relative_id: Any) -> HttpResponse:
     return redirect("citizens:overview", citizen_id=citizen_id)
 
 
-@access_rule(CITIZEN_WORK)
+@access_rule(needs(Permission.CITIZEN_READ, Permission.CITIZEN_WRITE))
 @require_http_methods(["GET", "POST"])
 def consent_give(request: HttpRequest, citizen_id: Any) -> HttpResponse:
     actor = _actor(request)
@@ -270,7 +268,7 @@ def consent_give(request: HttpRequest, citizen_id: Any) -> HttpResponse:
     )
 
 
-@access_rule(CITIZEN_WORK)
+@access_rule(needs(Permission.CITIZEN_READ, Permission.CITIZEN_WRITE))
 @require_http_methods(["GET", "POST"])
 def consent_withdraw(request: HttpRequest, consent_id: Any) -> HttpResponse:
     actor = _actor(request)
@@ -305,7 +303,7 @@ def consent_withdraw(request: HttpRequest, consent_id: Any) -> HttpResponse:
     return response
 
 
-@access_rule(CITIZEN_WORK)
+@access_rule(needs(Permission.CITIZEN_READ, Permission.CITIZEN_WRITE))
 @require_http_methods(["GET", "POST"])
 def responsibility_set(request: HttpRequest, citizen_id: Any) -> HttpResponse:
     actor = _actor(request)

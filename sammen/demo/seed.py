@@ -89,6 +89,8 @@ STAFF: list[tuple[str, str, str, str, list[tuple[str, str]]]] = [
     ("direktion", "Lone", "Rasmussen", Profession.MANAGER, [("sso", Role.DIRECTOR)]),
     ("politiker", "Kim", "Thomsen", Profession.POLITICIAN, [("sso", Role.POLITICIAN)]),
     ("admin", "Anders", "Berg", Profession.ADMINISTRATIVE, [("sso", Role.ADMINISTRATOR)]),
+    # A role with permissions needs a second administrator's approval (four eyes).
+    ("admin2", "Susanne", "Dahl", Profession.ADMINISTRATIVE, [("sso", Role.ADMINISTRATOR)]),
 ]
 
 # A second municipality, so that isolation between tenants can be seen in the demo.

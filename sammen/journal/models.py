@@ -91,8 +91,9 @@ class Template(BaseModel):
         return str(self.definition.get("subject", ""))
 
     @property
-    def roles(self) -> list[str]:
-        return list(self.definition.get("roles", []))
+    def permission(self) -> str:
+        """The permission (organisation.permissions) needed to document with this template."""
+        return str(self.definition.get("permission", ""))
 
     @property
     def summary_fields(self) -> list[str]:

@@ -31,7 +31,7 @@ from sammen.journal.selectors import (
     template_get,
     template_value_sets,
 )
-from sammen.organisation.models import Role
+from sammen.organisation.permissions import has_permission
 
 # A little slack for clocks on phones; "the time it refers to" may not be in the future.
 FUTURE_SLACK = dt.timedelta(minutes=10)
@@ -39,14 +39,12 @@ REASON_MAX = 1000
 
 
 def document_require(*, actor: Actor, template: Template) -> None:
-    """May the actor document with this template? The template's data lists the roles (e.g.
-    no SOSU-hjælper for helbredstilstande); Forbidden (403) otherwise."""
-    if actor.role not in template.roles:
-        role = Role(actor.role).label if actor.role in Role.values else actor.role
+    """May the actor document with this template? The template's data names the permission
+    it needs (e.g. document_health, which a SOSU-hjælper does not hold); Forbidden (403)
+    otherwise."""
+    if not has_permission(actor, template.permission):
+        role = actor.membership.get_role_display()
         raise Forbidden(f"Rollen {role} kan ikke dokumentere «{template.title}».")
-    kind = template.definition.get("document_kind")
-    if kind:
-        policy.document_require(actor=actor, kind=str(kind))
 
 
 EARLIEST_YEAR = 1900  # no care record refers to earlier; year 1 would overflow in UTC

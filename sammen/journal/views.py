@@ -20,15 +20,14 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import HttpResponseClientRedirect
 
 from sammen.citizens.selectors import citizen_get
-from sammen.core.access_rules import access_rule, roles
+from sammen.core.access_rules import access_rule, needs
 from sammen.core.errors import Conflict, NotFound, ValidationFailed
 from sammen.core.forms import form_add_domain_errors, render_form
 from sammen.journal import selectors, services
 from sammen.journal.forms import EntryForm, OverviewFilterForm, ReasonForm, initial_from_entry
 from sammen.journal.models import Template
-from sammen.organisation.models import CITIZEN_DATA_ROLES
+from sammen.organisation.permissions import Permission, has_permission
 
-JOURNAL_WORK = roles(*CITIZEN_DATA_ROLES)
 SUBJECT_PARAM = "tilstand"
 
 
@@ -46,7 +45,7 @@ def _overview_url(citizen_id: Any) -> str:
     return reverse("journal:overview", kwargs={"citizen_id": citizen_id})
 
 
-@access_rule(JOURNAL_WORK)
+@access_rule(needs(Permission.CITIZEN_READ))
 @require_GET
 def journal_overview(request: HttpRequest, citizen_id: Any) -> HttpResponse:
     actor = _actor(request)
@@ -67,7 +66,9 @@ def journal_overview(request: HttpRequest, citizen_id: Any) -> HttpResponse:
             "o": overview,
             "citizen": overview.citizen,
             "filters": filters,
-            "may_document": {t.key for t in overview.templates if actor.role in t.roles},
+            "may_document": {
+                t.key for t in overview.templates if has_permission(actor, t.permission)
+            },
             "quick_since": [
                 (_("I går"), today - dt.timedelta(days=1)),
                 (_("7 dage"), today - dt.timedelta(days=7)),
@@ -106,7 +107,7 @@ def _entry_form(
     return form
 
 
-@access_rule(JOURNAL_WORK)
+@access_rule(needs(Permission.CITIZEN_READ))
 @require_http_methods(["GET", "POST"])
 def entry_create(request: HttpRequest, citizen_id: Any, template_key: str) -> HttpResponse:
     actor = _actor(request)
@@ -172,14 +173,14 @@ def entry_create(request: HttpRequest, citizen_id: Any, template_key: str) -> Ht
     )
 
 
-@access_rule(JOURNAL_WORK)
+@access_rule(needs(Permission.CITIZEN_READ))
 @require_GET
 def item_history(request: HttpRequest, citizen_id: Any, code: str) -> HttpResponse:
     history = selectors.item_history(actor=_actor(request), citizen_id=citizen_id, code=code)
     return render(request, "journal/item_history.html", {"h": history, "citizen": history.citizen})
 
 
-@access_rule(JOURNAL_WORK)
+@access_rule(needs(Permission.CITIZEN_READ))
 @require_GET
 def entry_detail(request: HttpRequest, entry_id: Any) -> HttpResponse:
     versions = selectors.entry_versions(actor=_actor(request), entry_id=entry_id)
@@ -190,7 +191,7 @@ def entry_detail(request: HttpRequest, entry_id: Any) -> HttpResponse:
     )
 
 
-@access_rule(JOURNAL_WORK)
+@access_rule(needs(Permission.CITIZEN_READ))
 @require_http_methods(["GET", "POST"])
 def entry_correct(request: HttpRequest, entry_id: Any) -> HttpResponse:
     actor = _actor(request)
@@ -252,7 +253,7 @@ def entry_correct(request: HttpRequest, entry_id: Any) -> HttpResponse:
     return response
 
 
-@access_rule(JOURNAL_WORK)
+@access_rule(needs(Permission.CITIZEN_READ))
 @require_http_methods(["GET", "POST"])
 def entry_mark_in_error(request: HttpRequest, entry_id: Any) -> HttpResponse:
     actor = _actor(request)

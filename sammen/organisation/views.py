@@ -19,7 +19,7 @@ from sammen.core.access_rules import (
     PUBLIC,
     STAFF,
     access_rule,
-    roles,
+    needs,
 )
 from sammen.core.errors import ValidationFailed
 from sammen.core.forms import form_add_domain_errors, render_form
@@ -33,9 +33,8 @@ from sammen.organisation.forms import (
     UnitForm,
     staff_initial,
 )
-from sammen.organisation.models import Role
-
-ADMIN = roles(Role.ADMINISTRATOR)
+from sammen.organisation.models import MembershipRequest
+from sammen.organisation.permissions import Permission
 
 
 def _safe_next(request: HttpRequest, default: str) -> str:
@@ -149,7 +148,7 @@ def role_switch(request: HttpRequest) -> HttpResponse:
 # --- Administration -------------------------------------------------------------------------
 
 
-@access_rule(ADMIN)
+@access_rule(needs(Permission.ORGANISATION_ADMIN))
 def admin_index(request: HttpRequest) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
     return render(
@@ -158,11 +157,13 @@ def admin_index(request: HttpRequest) -> HttpResponse:
         {
             "tree": selectors.unit_tree(actor=actor),
             "staff_list": selectors.staff_list(actor=actor).prefetch_related("memberships__unit"),
+            "pending": selectors.membership_request_list(actor=actor),
+            "permissions": selectors.permission_table_get(),
         },
     )
 
 
-@access_rule(ADMIN)
+@access_rule(needs(Permission.ORGANISATION_ADMIN))
 @require_http_methods(["GET", "POST"])
 def unit_create(request: HttpRequest) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
@@ -189,7 +190,7 @@ def unit_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-@access_rule(ADMIN)
+@access_rule(needs(Permission.ORGANISATION_ADMIN))
 @require_http_methods(["GET", "POST"])
 def unit_edit(request: HttpRequest, unit_id: Any) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
@@ -226,7 +227,7 @@ def unit_edit(request: HttpRequest, unit_id: Any) -> HttpResponse:
     )
 
 
-@access_rule(ADMIN)
+@access_rule(needs(Permission.ORGANISATION_ADMIN))
 @require_http_methods(["GET", "POST"])
 def staff_create(request: HttpRequest) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
@@ -247,7 +248,7 @@ def staff_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-@access_rule(ADMIN)
+@access_rule(needs(Permission.ORGANISATION_ADMIN))
 @require_http_methods(["GET", "POST"])
 def staff_edit(request: HttpRequest, staff_id: Any) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
@@ -265,12 +266,13 @@ def staff_edit(request: HttpRequest, staff_id: Any) -> HttpResponse:
             "staff": staff,
             "memberships": selectors.membership_list(staff=staff),
             "membership_form": MembershipForm(actor=actor),
+            "pending": selectors.membership_request_list(actor=actor, staff=staff),
         },
         invalid=request.method == "POST",
     )
 
 
-@access_rule(ADMIN)
+@access_rule(needs(Permission.ORGANISATION_ADMIN))
 @require_POST
 def staff_set_active(request: HttpRequest, staff_id: Any) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
@@ -290,7 +292,7 @@ def staff_set_active(request: HttpRequest, staff_id: Any) -> HttpResponse:
     return redirect("organisation:staff_edit", staff_id=staff.pk)
 
 
-@access_rule(ADMIN)
+@access_rule(needs(Permission.ORGANISATION_ADMIN))
 @require_POST
 def membership_add(request: HttpRequest, staff_id: Any) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
@@ -298,7 +300,7 @@ def membership_add(request: HttpRequest, staff_id: Any) -> HttpResponse:
     form = MembershipForm(request.POST, actor=actor)
     if form.is_valid():
         try:
-            services.membership_add(
+            added = services.membership_add(
                 actor=actor,
                 staff=staff,
                 unit=form.cleaned_data["unit"],
@@ -307,7 +309,13 @@ def membership_add(request: HttpRequest, staff_id: Any) -> HttpResponse:
         except ValidationFailed as error:
             form_add_domain_errors(form, error)
         else:
-            messages.success(request, "Rollen er tilføjet.")
+            if isinstance(added, MembershipRequest):
+                messages.success(
+                    request,
+                    "Rollen venter på, at en anden administrator godkender den.",
+                )
+            else:
+                messages.success(request, "Rollen er tilføjet.")
             return redirect("organisation:staff_edit", staff_id=staff.pk)
     return render(
         request,
@@ -317,12 +325,37 @@ def membership_add(request: HttpRequest, staff_id: Any) -> HttpResponse:
             "staff": staff,
             "memberships": selectors.membership_list(staff=staff),
             "membership_form": form,
+            "pending": selectors.membership_request_list(actor=actor, staff=staff),
         },
         status=422,
     )
 
 
-@access_rule(ADMIN)
+@access_rule(needs(Permission.ORGANISATION_ADMIN))
+@require_POST
+def membership_request_decide(request: HttpRequest, request_id: Any) -> HttpResponse:
+    """A second administrator approves or rejects a pending role."""
+    actor = request.actor  # type: ignore[attr-defined]
+    pending = selectors.membership_request_get(actor=actor, request_id=request_id)
+    decision = request.POST.get("decision")
+    if decision not in ("approve", "reject"):
+        raise ValidationFailed("Vælg Godkend eller Afvis.")
+    approve = decision == "approve"
+    try:
+        services.membership_request_decide(actor=actor, request=pending, approve=approve)
+    except ValidationFailed as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            f"{pending.staff.full_name} har fået rollen {pending}."
+            if approve
+            else f"Anmodningen om rollen {pending} til {pending.staff.full_name} er afvist.",
+        )
+    return redirect(_safe_next(request, "/administration/"))
+
+
+@access_rule(needs(Permission.ORGANISATION_ADMIN))
 @require_POST
 def membership_remove(request: HttpRequest, membership_id: Any) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
@@ -336,7 +369,7 @@ def membership_remove(request: HttpRequest, membership_id: Any) -> HttpResponse:
     return redirect("organisation:staff_edit", staff_id=membership.staff_id)
 
 
-@access_rule(ADMIN)
+@access_rule(needs(Permission.ORGANISATION_ADMIN))
 @require_POST
 def municipality_settings(request: HttpRequest) -> HttpResponse:
     services.municipality_settings_update(
