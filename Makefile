@@ -46,9 +46,10 @@ messages: $(STAMP) ## Refresh the English translation from the Danish source tex
 	$(PY) scripts/po_fill.py locale/en/LC_MESSAGES/django.po locale/en/translations.json
 	$(PY) manage.py compilemessages --ignore=.venv
 
-lint: $(STAMP) ## ruff check + ruff format --check
+lint: $(STAMP) ## ruff check + ruff format --check + import layers (import-linter)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 typecheck: $(STAMP) ## mypy --strict
 	$(BIN)/mypy .

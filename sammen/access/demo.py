@@ -12,7 +12,8 @@ from typing import Any
 from sammen.access.log import access_log_import
 from sammen.access.models import AccessGrant, GrantReason, Operation, Purpose, ReviewItem, Severity
 from sammen.access.services import access_review_scan
-from sammen.demo.streams import DemoContext
+from sammen.citizens.models import Responsibility
+from sammen.core.demo_streams import DemoContext
 from sammen.organisation.models import Membership, Role
 from sammen.organisation.permissions import Permission, roles_with
 
@@ -34,7 +35,6 @@ def _moment(ctx: DemoContext, days_ago: int, hour_from: int = 7, hour_to: int = 
 
 
 def access_demo_stream(ctx: DemoContext) -> int:
-    from sammen.citizens.models import Responsibility
 
     if not ctx.citizens:
         return 0

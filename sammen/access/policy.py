@@ -18,6 +18,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
+from django.db import models
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
@@ -35,6 +37,30 @@ def care_relation_register(provider: CareRelationProvider) -> None:
     """A module that knows of visits or tasks adds the citizen ids the actor is working with
     (a queryset of citizen ids, within the configured window)."""
     _PROVIDERS.append(provider)
+
+
+@dataclass(frozen=True)
+class CitizenRecords:
+    """Where the citizens module keeps what the policy reads: responsibilities (citizen,
+    unit, area, until) and consents (citizen, area, scope, given_on, withdrawn_on). The kernel
+    knows Citizen by id, not by import; citizens registers these in CitizensConfig.ready."""
+
+    responsibility: type[models.Model]
+    consent: type[models.Model]
+    consent_scope_all: str
+
+
+_RECORDS: list[CitizenRecords] = []
+
+
+def citizen_records_register(records: CitizenRecords) -> None:
+    _RECORDS[:] = [records]
+
+
+def _records() -> CitizenRecords:
+    if not _RECORDS:
+        raise ImproperlyConfigured("The citizens app has not registered its records.")
+    return _RECORDS[0]
 
 
 class NoCareRelation(Forbidden):
@@ -87,9 +113,9 @@ def _outer(prefix: str) -> OuterRef:
 def _relation_q(actor: Actor, prefix: str = "") -> Q:
     """Care relation through responsibility, providers and the assessor's area. Correlated
     EXISTS subqueries, so a lookup of one citizen never loads everyone the actor can see."""
-    from sammen.citizens.models import Responsibility
-
-    open_rows = Responsibility.objects.filter(citizen_id=_outer(prefix), until__isnull=True)
+    open_rows = _records().responsibility._default_manager.filter(
+        citizen_id=_outer(prefix), until__isnull=True
+    )
     # Leaders reach the citizens of every unit below theirs; everyone else their own unit's.
     if has_permission(actor, Permission.CITIZEN_REACH_SUBUNITS):
         units = _unit_subtree_ids(actor)
@@ -121,16 +147,15 @@ def citizens_related_q(actor: Actor, *, prefix: str = "") -> Q:
 
 def consent_q(actor: Actor, *, prefix: str = "") -> Q:
     """An active consent or legal basis with scope "alle" for the actor's area."""
-    from sammen.citizens.models import Consent, ConsentScope
-
+    records = _records()
     today = timezone.localdate()
     return Q(
         Exists(
-            Consent.objects.filter(
+            records.consent._default_manager.filter(
                 citizen_id=_outer(prefix),
                 area=actor.unit.area,
                 given_on__lte=today,
-                scope=ConsentScope.ALL,
+                scope=records.consent_scope_all,
             ).filter(Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=today))
         )
     )
@@ -179,12 +204,11 @@ def decide(
 
 
 def _consent_covers(citizen: Any, *, area: str, scope: str | None) -> bool:
-    from sammen.citizens.models import Consent, ConsentScope
-
+    records = _records()
     today = timezone.localdate()
-    scopes = {ConsentScope.ALL} | ({scope} if scope else set())
+    scopes = {records.consent_scope_all} | ({scope} if scope else set())
     return (
-        Consent.objects.filter(
+        records.consent._default_manager.filter(
             citizen_id=citizen.pk, area=area, given_on__lte=today, scope__in=scopes
         )
         .filter(Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=today))

@@ -19,6 +19,7 @@ from sammen.access.models import (
     Checkpoint,
     CitizenAccessRecord,
     GrantReason,
+    MinLogOutbox,
     Operation,
     Outcome,
     Purpose,
@@ -27,9 +28,12 @@ from sammen.access.models import (
     Severity,
 )
 from sammen.access.sealing import access_log_seal
+from sammen.citizens.models import Citizen
+from sammen.citizens.text import fold
 from sammen.core.actor import Actor
 from sammen.core.db_roles import retention_door
 from sammen.core.errors import Forbidden, NotFound, ValidationFailed
+from sammen.integrations.minlog import MinLogEntry, MinLogUnavailable, minlog_client
 from sammen.organisation.models import StaffMember
 from sammen.organisation.permissions import Permission, has_permission
 
@@ -164,8 +168,6 @@ def access_review_scan(
     - a staff member opening a citizen with their own (rare) surname or home address;
     - break-the-glass at night.
     """
-    from sammen.citizens.models import Citizen
-    from sammen.citizens.text import fold
 
     until = until or timezone.now()
     rows = list(
@@ -348,9 +350,6 @@ def minlog_push(
 ) -> dict[str, int]:
     """Send queued accesses to MinLog; acknowledged rows are marked, failed ones wait with
     exponential back-off (1, 2, 4 … minutes, at most 6 hours) and are sent again."""
-    from sammen.access.models import MinLogOutbox
-    from sammen.citizens.models import Citizen
-    from sammen.integrations.minlog import MinLogEntry, MinLogUnavailable, minlog_client
 
     client = client or minlog_client()
     now = now or timezone.now()

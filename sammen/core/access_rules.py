@@ -14,6 +14,8 @@ from typing import Any, TypeVar
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
+from sammen.core.errors import Forbidden
+
 ViewFunc = TypeVar("ViewFunc", bound=Callable[..., Any])
 
 # Set on the request by organisation.middleware.ActorMiddleware.
@@ -37,7 +39,6 @@ class Rule:
     needs_citizen: bool = False
 
     def check(self, request: HttpRequest) -> HttpResponse | None:
-        from sammen.core.errors import Forbidden
 
         if self.delegated or not self.needs_login:
             return None

@@ -20,7 +20,12 @@ from sammen.citizens.models import Citizen
 from sammen.core.actor import Actor
 from sammen.core.errors import ValidationFailed
 from sammen.core.ids import parse_uuid
-from sammen.journal.fields import FSIII_SCALE_LABELS, definition_fields, definition_value_sets
+from sammen.journal.fields import (
+    FSIII_SCALE_LABELS,
+    data_codes,
+    definition_fields,
+    definition_value_sets,
+)
 from sammen.journal.models import (
     Area,
     Entry,
@@ -243,7 +248,6 @@ class _Display:
 
 def _display_for(entries: Sequence[Entry], value_sets: dict[str, ValueSetView]) -> _Display:
     """Codes the value sets do not know (retired ones) are looked up once, in one query."""
-    from sammen.journal.fields import data_codes
 
     known = {c.code for vs in value_sets.values() for c in vs.choices}
     unknown: set[str] = set()

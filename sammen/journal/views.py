@@ -24,6 +24,7 @@ from sammen.core.access_rules import access_rule, needs
 from sammen.core.errors import Conflict, NotFound, ValidationFailed
 from sammen.core.forms import form_add_domain_errors, render_form
 from sammen.journal import selectors, services
+from sammen.journal.fields import data_codes
 from sammen.journal.forms import EntryForm, OverviewFilterForm, ReasonForm, initial_from_entry
 from sammen.journal.models import Template
 from sammen.organisation.permissions import Permission, has_permission
@@ -206,7 +207,6 @@ def entry_correct(request: HttpRequest, entry_id: Any) -> HttpResponse:
         head = next(v.entry for v in versions.versions if str(v.entry.pk) == str(entry_id))
     template = head.template
     services.document_require(actor=actor, template=template)
-    from sammen.journal.fields import data_codes
 
     keep = data_codes(template.definition, head.data)
     conflict: Conflict | None = None

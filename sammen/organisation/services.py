@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from django.conf import settings
@@ -15,6 +14,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sammen.core.actor import Actor
+from sammen.core.audit import PrivilegeChange, privilege_change_record
 from sammen.core.errors import Forbidden, NotFound, ValidationFailed
 from sammen.core.ids import parse_uuid
 from sammen.organisation.models import (
@@ -149,29 +149,12 @@ def _audit_privilege(
     `review` (a Danish sentence) makes the change a leader review item as well: given when the
     change widens who can reach named citizens. `staff` is the person the change concerns
     (whose access the leader reviews); for a unit change, the administrator who made it."""
-    from sammen.access.log import access_log_record
-    from sammen.access.models import Operation, Outcome, Purpose, ReviewItem, ReviewKind, Severity
-
-    access_log_record(
-        actor=actor,
-        citizen_ids=[None],
-        operation=Operation.PRIVILEGE,
-        purpose=Purpose.ADMINISTRATION,
-        object_type=object_type,
-        criterion=f"{what} medarbejder:{staff.pk}"[:200],
-        outcome=Outcome.DENIED if refused else Outcome.SUCCESS,
-        severity=Severity.HIGH if refused else Severity.NORMAL,
+    privilege_change_record(
+        actor,
+        PrivilegeChange(
+            what=what, staff_id=staff.pk, object_type=object_type, review=review, refused=refused
+        ),
     )
-    if review:
-        now = timezone.now()
-        ReviewItem.objects.create(
-            municipality=actor.municipality,
-            kind=ReviewKind.PRIVILEGE_CHANGE,
-            staff=staff,
-            occurred_at=now,
-            details=f"{review} (af {actor.staff.full_name})"[:300],
-            dedupe_key=f"privilege:{uuid.uuid4()}",
-        )
 
 
 def _refuse(actor: Actor, what: str, staff: StaffMember, message: str) -> Forbidden:
@@ -504,9 +487,6 @@ def membership_remove(*, actor: Actor, membership: Membership) -> None:
 @transaction.atomic
 def municipality_settings_update(*, actor: Actor, show_staff_names_to_citizens: bool) -> None:
     """The municipality's own choices (today: staff names in the citizen's access log)."""
-    from sammen.access.log import access_log_record
-    from sammen.access.models import Operation, Purpose
-
     _require_admin(actor)
     municipality = actor.municipality
     if municipality.show_staff_names_to_citizens == show_staff_names_to_citizens:
@@ -515,12 +495,11 @@ def municipality_settings_update(*, actor: Actor, show_staff_names_to_citizens: 
         show_staff_names_to_citizens=show_staff_names_to_citizens
     )
     municipality.show_staff_names_to_citizens = show_staff_names_to_citizens
-    access_log_record(
-        actor=actor,
-        citizen_ids=[None],
-        operation=Operation.PRIVILEGE,
-        purpose=Purpose.ADMINISTRATION,
-        object_type="municipality",
-        criterion="vis medarbejdernavne for borgere: "
-        + ("ja" if show_staff_names_to_citizens else "nej"),
+    privilege_change_record(
+        actor,
+        PrivilegeChange(
+            what="vis medarbejdernavne for borgere: "
+            + ("ja" if show_staff_names_to_citizens else "nej"),
+            object_type="municipality",
+        ),
     )

@@ -13,14 +13,14 @@ from django.core.management import call_command
 from sammen.citizens import selectors
 from sammen.citizens.models import Citizen, Consent, Relative, Responsibility
 from sammen.citizens.services import _search_fields
-from sammen.demo import streams
+from sammen.core import demo_streams as streams
+from sammen.core.demo_streams import DemoContext, stream_register
 from sammen.demo.generator import (
     home_care_teams_per_district,
     municipality_generate,
     municipality_get_or_create,
 )
 from sammen.demo.population import DISTRICTS, is_fictitious_cpr
-from sammen.demo.streams import DemoContext, stream_register
 from sammen.organisation.models import (
     Area,
     Membership,
