@@ -168,6 +168,7 @@ def _restore_triggers() -> None:
 
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            cursor.execute("RESET ROLE")  # the flush may have left a new (app-role) connection
             cursor.execute("SET session_replication_role = DEFAULT")
             for table in _append_only_tables(cursor):
                 cursor.execute(f'ALTER TABLE "{table}" ENABLE TRIGGER USER')

@@ -1,9 +1,10 @@
 """Database-level guarantees that the ORM alone cannot give: append-only tables.
 
-`append_only_operation(table)` is a migration operation that installs triggers refusing UPDATE
-and DELETE on PostgreSQL and SQLite. With `delete_permit_table`, DELETE is allowed only while
-a row exists in that table (SQLite) or while `SET LOCAL sammen.delete_permit = 'on'` is in
-force (PostgreSQL): the retention job's one door, which it logs itself.
+`append_only_triggers(table)` (below) is the migration operation in use: triggers refusing
+UPDATE and DELETE (and TRUNCATE on PostgreSQL), with the retention role as the only door.
+`append_only_operation` is its first form, kept because old migrations call it: its
+delete-permit door (a `SET LOCAL` any session could issue, or a row anyone could insert) was
+closed by access migration 0007, which replaced those triggers.
 """
 
 from __future__ import annotations
