@@ -161,11 +161,12 @@ def test_no_function_local_imports_dodge_the_layers() -> None:
             if not isinstance(func, ast.FunctionDef | ast.AsyncFunctionDef):
                 continue
             for node in ast.walk(func):
-                module = ""
                 if isinstance(node, ast.ImportFrom):
                     module = node.module or ""
                 elif isinstance(node, ast.Import):
                     module = node.names[0].name
+                else:
+                    continue
                 if module.startswith("sammen"):
                     found.append(f"{path.relative_to(root.parent)}:{node.lineno} {module}")
     assert found == []
