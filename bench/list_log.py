@@ -52,6 +52,7 @@ def main(argv: list[str] | None = None) -> int:
             if not pg_answers(args.pg_url):
                 print("PostgreSQL svarer ikke – springer over")
                 continue
+            _pg_drop(args.pg_url)
             pg_create_database(args.pg_url)
             url = args.pg_url
         else:
@@ -72,6 +73,21 @@ def main(argv: list[str] | None = None) -> int:
             check=True,
         )
     return 0
+
+
+def _pg_drop(url: str) -> None:
+    """A fresh database each run (never `test`: pg_create_database refuses it)."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    import psycopg
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    if name in ("", "test", "postgres"):
+        raise SystemExit(f"Vælg en egen database til benchmark, ikke {name!r}.")
+    admin = urlunsplit(parts._replace(scheme="postgresql", path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
 
 
 def _populate() -> Any:

@@ -56,7 +56,7 @@ class AccessLogEntry(models.Model):
     role = models.CharField(max_length=30, blank=True)
     unit_id = models.UUIDField(null=True)
     unit_name = models.CharField(max_length=200, blank=True)
-    citizen_id = models.UUIDField(null=True, db_index=True)
+    citizen_id = models.UUIDField(null=True)  # indexed with `at` (accesslog_citizen_at)
     criterion = models.CharField(max_length=200, blank=True)
     operation = models.CharField(max_length=20, choices=Operation.choices)
     purpose = models.CharField(max_length=30, choices=Purpose.choices)
