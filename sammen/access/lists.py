@@ -26,8 +26,8 @@ from django.db import models
 from django.db.models import Q, QuerySet
 
 from sammen.access import policy
-from sammen.access.log import access_log_record
-from sammen.access.models import AccessLogEntry, Operation, Purpose
+from sammen.access.log import Logged, access_log_record
+from sammen.access.models import Operation, Purpose
 from sammen.core.actor import Actor
 from sammen.core.models import MunicipalityQuerySet
 
@@ -81,7 +81,7 @@ def record_many(
     operation: str = Operation.VIEW,
     purpose: str = Purpose.CARE_RELATION,
     object_type: str,
-) -> list[AccessLogEntry]:
+) -> list[Logged]:
     """One access-log row per distinct citizen on the list (rows: model instances, or dicts
     from `.values()` with the citizen field), written with one INSERT. An empty list writes
     nothing: nobody was shown."""

@@ -11,9 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Callable, Iterable
-from typing import Any, TypeVar
+from typing import Any, NamedTuple
 
-from django.db import connection, models, transaction
+from django.db import DatabaseError, connection, models, transaction
 from django.utils import timezone
 
 from sammen.access.models import (
@@ -27,6 +27,13 @@ from sammen.access.models import (
 from sammen.core.actor import Actor
 
 
+class Logged(NamedTuple):
+    """A row just written to the access log."""
+
+    seq: int
+    citizen_id: uuid.UUID | None
+
+
 def access_log_record(
     *,
     actor: Actor,
@@ -38,7 +45,7 @@ def access_log_record(
     grant_id: uuid.UUID | None = None,
     outcome: str = Outcome.SUCCESS,
     severity: str = Severity.NORMAL,
-) -> list[AccessLogEntry]:
+) -> list[Logged]:
     """Append one row per citizen (one row with no citizen for an empty search)."""
     return _append(
         municipality_id=actor.municipality.pk,
@@ -71,7 +78,7 @@ def access_log_record_system(
     criterion: str = "",
     object_type: str = "",
     at: dt.datetime | None = None,
-) -> list[AccessLogEntry]:
+) -> list[Logged]:
     """Rows written by the system itself (retention job) or by a citizen reading their own data."""
     return _append(
         municipality_id=municipality_id,
@@ -98,35 +105,31 @@ def _append(
     outcome: str = Outcome.SUCCESS,
     severity: str = Severity.NORMAL,
     at: dt.datetime | None = None,
-) -> list[AccessLogEntry]:
+) -> list[Logged]:
     """One multi-row INSERT (plus the citizen copies and MinLog queue rows) in the caller's
     transaction. No lock and no chain here: the sealer orders and signs the rows later."""
     ids = list(dict.fromkeys(citizen_ids)) or [None]
-    now = at or timezone.now()
-    rows = [
-        AccessLogEntry(
-            at=now,
-            municipality_id=municipality_id,
-            citizen_id=citizen_id,
-            criterion=criterion[:200],
-            operation=operation,
-            purpose=purpose,
-            outcome=outcome,
-            severity=severity,
-            object_type=object_type,
-            grant_id=grant_id,
-            **{"request_id": "", "client_ip": ""} | base,
-        )
-        for citizen_id in ids
-    ]
+    common: dict[str, Any] = {
+        "at": at or timezone.now(),
+        "municipality_id": municipality_id,
+        "criterion": criterion[:200],
+        "operation": operation,
+        "purpose": purpose,
+        "outcome": outcome,
+        "severity": severity,
+        "object_type": object_type,
+        "grant_id": grant_id,
+        "request_id": "",
+        "client_ip": "",
+    } | base
+    rows = [common | {"citizen_id": citizen_id} for citizen_id in ids]
     with transaction.atomic():
-        created = _insert(rows)
+        seqs = _insert(AccessLogEntry, rows)
         if outcome == Outcome.SUCCESS:
-            _citizen_records(created)
-    return created
+            _citizen_records(rows, seqs)
+    return [Logged(seq, row["citizen_id"]) for seq, row in zip(seqs, rows, strict=True)]
 
 
-_M = TypeVar("_M", bound=models.Model)
 _BATCH = 500  # rows per INSERT: well inside SQLite's 32,766 parameters
 
 
@@ -140,68 +143,72 @@ def _converter(field: models.Field[Any, Any]) -> Callable[[Any], Any]:
     return lambda v: v
 
 
-def _insert(objs: list[_M]) -> list[_M]:
-    """A multi-row INSERT of `objs` with their new auto keys set. The log is written on every
-    read, and bulk_create spent ~10 ms of a 50-citizen list preparing values field by field;
-    these tables have only plain columns (UUIDs, text, times, numbers, booleans)."""
-    if not objs:
-        return objs
-    meta = type(objs[0])._meta
+def _insert(model: type[models.Model], rows: list[dict[str, Any]]) -> list[Any]:
+    """A multi-row INSERT of plain rows (attname -> value; missing fields take their default),
+    returning the new auto keys in order. The log is written on every read: Django's
+    bulk_create spent ~10 ms of a 50-citizen list building model instances and preparing
+    values field by field; these tables have only plain columns (UUIDs, text, times, numbers,
+    booleans)."""
+    if not rows:
+        return []
+    meta = model._meta
     pk = meta.pk
     assert pk is not None
     auto = isinstance(pk, models.AutoField)
     fields = [f for f in meta.concrete_fields if not (auto and f is pk)]
-    convert = [(f.attname, _converter(f)) for f in fields]
+    plan = [(f.attname, _converter(f), f.get_default()) for f in fields]
     quote = connection.ops.quote_name
     columns = ", ".join(quote(f.column) for f in fields)
     one = "(" + ", ".join(["%s"] * len(fields)) + ")"
     returning = f" RETURNING {quote(pk.column)}" if auto else ""
+    keys: list[Any] = []
     with connection.cursor() as cursor:
-        for start in range(0, len(objs), _BATCH):
-            chunk = objs[start : start + _BATCH]
-            params = [conv(getattr(obj, name)) for obj in chunk for name, conv in convert]
+        for start in range(0, len(rows), _BATCH):
+            chunk = rows[start : start + _BATCH]
+            params = [conv(row.get(name, default)) for row in chunk for name, conv, default in plan]
             cursor.execute(
                 f"INSERT INTO {quote(meta.db_table)} ({columns}) "  # noqa: S608 - names from models
                 f"VALUES {', '.join([one] * len(chunk))}{returning}",
                 params,
             )
             if auto:
-                for obj, (key,) in zip(chunk, cursor.fetchall(), strict=True):
-                    setattr(obj, pk.attname, key)
-    for obj in objs:
-        obj._state.adding = False
-        obj._state.db = connection.alias
-    return objs
+                keys += [key for (key,) in cursor.fetchall()]
+    if auto and len(keys) != len(rows):
+        raise DatabaseError("The access log did not get a sequence number for every row.")
+    return keys
 
 
-def _citizen_records(rows: list[AccessLogEntry]) -> None:
-    """The citizen's own view of the same accesses, 1:1 with the rows that name a citizen."""
-    # PostgreSQL and SQLite (3.35+) return the new ids from a multi-row INSERT.
-    assert all(row.seq is not None for row in rows), "the database returned no ids"
-    records = _insert(
-        [
-            CitizenAccessRecord(
-                access_seq=row.seq,
-                municipality_id=row.municipality_id,
-                citizen_id=row.citizen_id,
-                at=row.at,
-                unit_name=row.unit_name,
-                staff_id=row.staff_id,
-                role=row.role,
-                operation=row.operation,
-                purpose=row.purpose,
-                object_type=row.object_type,
-                break_the_glass=row.purpose == Purpose.BREAK_THE_GLASS,
-            )
-            for row in rows
-            if row.citizen_id is not None and row.purpose != Purpose.CITIZEN_SELF
-        ]
-    )
+def _citizen_records(rows: list[dict[str, Any]], seqs: list[int]) -> None:
+    """The citizen's own view of the same accesses, 1:1 with the rows that name a citizen, and
+    each queued for MinLog."""
+    copies = [
+        {
+            "access_seq": seq,
+            "municipality_id": row["municipality_id"],
+            "citizen_id": row["citizen_id"],
+            "at": row["at"],
+            "unit_name": row["unit_name"],
+            "staff_id": row["staff_id"],
+            "role": row["role"],
+            "operation": row["operation"],
+            "purpose": row["purpose"],
+            "object_type": row["object_type"],
+            "break_the_glass": row["purpose"] == Purpose.BREAK_THE_GLASS,
+        }
+        for seq, row in zip(seqs, rows, strict=True)
+        if row["citizen_id"] is not None and row["purpose"] != Purpose.CITIZEN_SELF
+    ]
+    _insert(CitizenAccessRecord, copies)
     _insert(
+        MinLogOutbox,
         [
-            MinLogOutbox(access_seq=r.access_seq, citizen_id=r.citizen_id, next_attempt_at=r.at)
-            for r in records
-        ]
+            {
+                "access_seq": c["access_seq"],
+                "citizen_id": c["citizen_id"],
+                "next_attempt_at": c["at"],
+            }
+            for c in copies
+        ],
     )
 
 
@@ -224,10 +231,11 @@ def access_log_import(
     for start in range(0, len(events), batch):
         with transaction.atomic():
             rows = [
-                AccessLogEntry(municipality_id=municipality_id, **(defaults | event))
+                {"municipality_id": municipality_id} | defaults | event
                 for event in events[start : start + batch]
             ]
-            created = _insert(rows)
-            _citizen_records([r for r in created if r.outcome == Outcome.SUCCESS])
+            seqs = _insert(AccessLogEntry, rows)
+            done = [(q, r) for q, r in zip(seqs, rows, strict=True) if r["outcome"] == "success"]
+            _citizen_records([r for _q, r in done], [q for q, _r in done])
             written += len(rows)
     return written

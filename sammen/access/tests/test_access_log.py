@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 
 from conftest import World
-from sammen.access.log import access_log_record
+from sammen.access.log import Logged, access_log_record
 from sammen.access.models import (
     AccessLogEntry,
     ChangeLogEntry,
@@ -31,17 +31,17 @@ COPY = CitizenAccessRecord._meta.db_table
 
 
 @pytest.fixture
-def logged(world: World) -> list[AccessLogEntry]:
+def logged(world: World) -> list[Logged]:
     actor = world.actor(world.nurse)
     citizens = [citizen_create(world.greve, "Borger", f"Nr{i}") for i in range(6)]
-    rows: list[AccessLogEntry] = []
+    rows: list[Logged] = []
     for c in citizens:
         rows += access_log_record(actor=actor, citizen_ids=[c.pk], operation="view")
     return rows
 
 
 @pytest.fixture
-def sealed(logged: list[AccessLogEntry]) -> Checkpoint:
+def sealed(logged: list[Logged]) -> Checkpoint:
     checkpoint = access_log_seal()
     assert checkpoint is not None
     return checkpoint
@@ -62,13 +62,13 @@ def _raw(sql: str, params: list[Any] | None = None) -> None:
 @pytest.mark.parametrize(
     "sql", [f"UPDATE {TABLE} SET operation = 'export'", f"DELETE FROM {TABLE}"]
 )
-def test_raw_update_and_delete_are_refused(logged: list[AccessLogEntry], sql: str) -> None:
+def test_raw_update_and_delete_are_refused(logged: list[Logged], sql: str) -> None:
     with pytest.raises(DatabaseError, match=r"append-only|permission denied"):
         _raw(sql)
     assert AccessLogEntry.objects.count() == len(logged)
 
 
-def test_orm_update_and_delete_are_refused(logged: list[AccessLogEntry]) -> None:
+def test_orm_update_and_delete_are_refused(logged: list[Logged]) -> None:
     with pytest.raises(DatabaseError), transaction.atomic():
         AccessLogEntry.objects.filter(seq=logged[0].seq).update(role="leder")
     with pytest.raises(DatabaseError), transaction.atomic():
@@ -101,7 +101,7 @@ def test_change_log_is_append_only(world: World) -> None:
 
 
 @pytest.mark.postgres_only
-def test_the_suite_runs_as_the_app_role(logged: list[AccessLogEntry]) -> None:
+def test_the_suite_runs_as_the_app_role(logged: list[Logged]) -> None:
     if connection.vendor != "postgresql":
         pytest.skip("PostgreSQL roles")
     with connection.cursor() as cursor:
@@ -145,7 +145,7 @@ def test_a_login_as_the_app_role_cannot_rewrite_the_log(db: None, sql: str) -> N
 # --- Sealing and the copy outside the database ----------------------------------------------
 
 
-def test_untouched_sealed_log_verifies(sealed: Checkpoint, logged: list[AccessLogEntry]) -> None:
+def test_untouched_sealed_log_verifies(sealed: Checkpoint, logged: list[Logged]) -> None:
     assert _problems() == []
     statement = json.loads(sealed.statement)
     assert statement["streams"]["access_log"]["count"] == len(logged)
@@ -167,7 +167,7 @@ def test_the_next_checkpoint_takes_only_new_rows(sealed: Checkpoint, world: Worl
     assert _problems() == []
 
 
-def test_rows_younger_than_the_lag_wait_for_the_next_run(logged: list[AccessLogEntry]) -> None:
+def test_rows_younger_than_the_lag_wait_for_the_next_run(logged: list[Logged]) -> None:
     assert access_log_seal(lag_seconds=3600) is None
     checkpoint = access_log_seal(lag_seconds=0)
     assert checkpoint is not None
@@ -185,9 +185,7 @@ def test_the_signing_key_is_not_in_the_database(sealed: Checkpoint) -> None:
 # --- The insider with a superuser login -----------------------------------------------------
 
 
-def test_tail_truncation_with_rewind_is_found(
-    sealed: Checkpoint, logged: list[AccessLogEntry]
-) -> None:
+def test_tail_truncation_with_rewind_is_found(sealed: Checkpoint, logged: list[Logged]) -> None:
     """Delete the last rows and the checkpoint that covered them, as a DBA could."""
     with insider() as cursor:
         cursor.execute(f"DELETE FROM {COPY} WHERE access_seq >= %s", [logged[-2].seq])
@@ -201,9 +199,7 @@ def test_tail_truncation_with_rewind_is_found(
         access_log_seal()
 
 
-def test_middle_rewrite_with_rehash_is_found(
-    sealed: Checkpoint, logged: list[AccessLogEntry]
-) -> None:
+def test_middle_rewrite_with_rehash_is_found(sealed: Checkpoint, logged: list[Logged]) -> None:
     """Rewrite a middle row, then recompute the database's checkpoint to match: the signature
     and the copy outside the database still tell."""
     target = logged[2]
@@ -233,7 +229,7 @@ def test_middle_rewrite_with_rehash_is_found(
 
 
 def test_middle_rewrite_without_the_outside_copy_fails_the_signature(
-    sealed: Checkpoint, logged: list[AccessLogEntry]
+    sealed: Checkpoint, logged: list[Logged]
 ) -> None:
     """Even where the outside copy is lost, a re-hashed checkpoint no longer carries a valid
     signature."""
@@ -252,18 +248,14 @@ def test_middle_rewrite_without_the_outside_copy_fails_the_signature(
     assert any("signaturen passer ikke" in p for p in _problems())
 
 
-def test_deletion_from_the_middle_is_named(
-    sealed: Checkpoint, logged: list[AccessLogEntry]
-) -> None:
+def test_deletion_from_the_middle_is_named(sealed: Checkpoint, logged: list[Logged]) -> None:
     with insider() as cursor:
         cursor.execute(f"DELETE FROM {TABLE} WHERE seq = %s", [logged[3].seq])
     problems = _problems()
     assert problems[0] == f"access_log: forsegling 1, række {logged[3].seq}: rækken er slettet"
 
 
-def test_deletion_from_the_citizen_copy_is_found(
-    sealed: Checkpoint, logged: list[AccessLogEntry]
-) -> None:
+def test_deletion_from_the_citizen_copy_is_found(sealed: Checkpoint, logged: list[Logged]) -> None:
     with insider() as cursor:
         cursor.execute(f"DELETE FROM {COPY} WHERE access_seq = %s", [logged[1].seq])
     problems = _problems()
@@ -272,7 +264,7 @@ def test_deletion_from_the_citizen_copy_is_found(
 
 
 def test_deletion_from_the_citizen_copy_is_found_before_sealing(
-    logged: list[AccessLogEntry],
+    logged: list[Logged],
 ) -> None:
     with insider() as cursor:
         cursor.execute(f"DELETE FROM {COPY} WHERE access_seq = %s", [logged[1].seq])
@@ -281,13 +273,13 @@ def test_deletion_from_the_citizen_copy_is_found_before_sealing(
     ]
 
 
-def test_a_removed_minlog_queue_row_is_found(logged: list[AccessLogEntry]) -> None:
+def test_a_removed_minlog_queue_row_is_found(logged: list[Logged]) -> None:
     MinLogOutbox.objects.filter(access_seq=logged[0].seq).delete()  # an ordinary table
     assert _problems() == [f"minlog: loggen, række {logged[0].seq}: MinLog-køens række mangler"]
 
 
 def test_a_row_inserted_into_a_sealed_range_is_found(
-    sealed: Checkpoint, logged: list[AccessLogEntry]
+    sealed: Checkpoint, logged: list[Logged]
 ) -> None:
     forged = AccessLogEntry.objects.get(seq=logged[2].seq)
     forged.seq = logged[0].seq - 1
@@ -354,7 +346,7 @@ def test_fail_closed_no_log_row_no_data_and_no_change(
 
 
 @pytest.mark.postgres_only
-def test_the_triggers_still_stop_the_owner(logged: list[AccessLogEntry]) -> None:
+def test_the_triggers_still_stop_the_owner(logged: list[Logged]) -> None:
     """Privileges stop the app; the triggers are the second wall, for the owner by mistake."""
     if connection.vendor != "postgresql":
         pytest.skip("PostgreSQL roles")
