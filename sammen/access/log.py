@@ -29,6 +29,7 @@ from sammen.access.models import (
     Severity,
 )
 from sammen.core.actor import Actor
+from sammen.core.cpr import mask_cpr_in_text
 
 GENESIS_HASH = "0" * 64
 HASHED_FIELDS = (
@@ -160,7 +161,7 @@ def _append(
                 at=now,
                 municipality_id=municipality_id,
                 citizen_id=citizen_id,
-                criterion=criterion[:200],
+                criterion=mask_cpr_in_text(criterion)[:200],  # never a CPR number
                 operation=operation,
                 purpose=purpose,
                 outcome=outcome,
