@@ -25,7 +25,9 @@ EXAMPLE_BODIES: dict[str, dict[str, Any]] = {
     },
     "POST /api/v1/journal/entries/{entry_id}/entered-in-error": {"reason": "Forkert borger"},
 }
-NEEDS_JOURNAL_CONTENT = frozenset(key for key in EXAMPLE_BODIES if "/journal/" in key)
+# Bodies that name a template, which the service looks up before the citizen id (corrections
+# and fejlregistrering look up the entry first, and a missing entry needs no template).
+NEEDS_JOURNAL_CONTENT = frozenset({"POST /api/v1/journal/citizens/{citizen_id}/entries"})
 BODY_OPERATIONS = {f"{op.method} {op.raw}" for op in api_operations() if op.has_body}
 
 
