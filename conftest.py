@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -100,6 +101,21 @@ def world(db: None) -> World:
             profession=Profession.ADMINISTRATIVE,
         ),
     )
+
+
+# --- Fast password hashing ------------------------------------------------------------------------
+# Argon2 is slow on purpose (about 0.1–0.4 s and 100 MiB per hash here); the suite hashes a
+# password for every login test and every named demo user. Tests use Django's fast MD5 hasher
+# (never in settings.py: production keeps Argon2, tests/test_test_settings.py checks both).
+TEST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hashing() -> Iterator[None]:
+    from django.test.utils import override_settings
+
+    with override_settings(PASSWORD_HASHERS=TEST_PASSWORD_HASHERS):
+        yield
 
 
 # --- Append-only tables and transactional tests -------------------------------------------------

@@ -4,10 +4,13 @@ declares otherwise; errors are problem+json (RFC 9457)."""
 from __future__ import annotations
 
 import functools
+import logging
 from collections.abc import Callable
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import BadRequest, SuspiciousOperation
+from django.http import HttpRequest, HttpResponse, RawPostDataException
+from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -15,7 +18,10 @@ from ninja.security import APIKeyCookie
 
 from sammen.core.access_rules import AUTH_COMPLETE
 from sammen.core.errors import DomainError, ValidationFailed
+from sammen.core.logs import log_safe
 from sammen.core.middleware import problem_response
+
+log = logging.getLogger("sammen.api")
 
 
 class SessionActorAuth(APIKeyCookie):
@@ -76,10 +82,37 @@ def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpRespons
     return _unauthorised()
 
 
+# django-ninja's own messages, in Danish (its 400 is a body that is not JSON, its 403 a failed
+# CSRF check).
+_HTTP_ERROR_DETAILS = {
+    400: "Forespørgslens indhold kunne ikke læses. Send JSON (Content-Type: application/json).",
+    403: "Forespørgslen blev afvist af CSRF-kontrollen. Genindlæs siden, og prøv igen.",
+}
+
+
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    error = DomainError(str(exc))
+    error = DomainError(_HTTP_ERROR_DETAILS.get(exc.status_code, str(exc)))
     error.status_code = exc.status_code
+    return problem_response(error)
+
+
+@api.exception_handler(MultiPartParserError)
+@api.exception_handler(RawPostDataException)
+@api.exception_handler(BadRequest)
+@api.exception_handler(SuspiciousOperation)
+def on_unreadable_request(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """A body Django cannot read (multipart without a boundary, too many fields, too large, or
+    a form body the CSRF check already read where the API wants JSON) is the client's error:
+    400 problem+json, never a 500 or Django's HTML page."""
+    log.warning(
+        "Ulæselig forespørgsel afvist",
+        extra={"path": log_safe(request.path), "error": type(exc).__name__},
+    )
+    error = DomainError(
+        "Forespørgslens indhold kunne ikke læses. Send JSON (Content-Type: application/json)."
+    )
+    error.status_code, error.title = 400, "Ugyldig forespørgsel"
     return problem_response(error)
 
 

@@ -247,12 +247,29 @@ if PRODUCTION:
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # --- Logging: technical logs carry no citizen data -----------------------------------------
+# One structured setup for the whole app (sammen/core/logs.py): every logger, Django's and
+# runserver's included, goes to one handler writing one JSON object per line, and a filter on
+# that handler masks any CPR number in any record as the last line of defence.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"mask_cpr": {"()": "sammen.core.logs.MaskCprFilter"}},
+    "formatters": {"json": {"()": "sammen.core.logs.JsonFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json",
+            "filters": ["mask_cpr"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("SAMMEN_LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        # Django's own handlers (console only with DEBUG, mail to ADMINS, runserver's plain
+        # lines) are replaced: their records propagate to the one handler above.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": [], "level": "INFO", "propagate": True},
+        "axes": {"level": "WARNING"},
+    },
 }
 
 # --- Access: need-to-know, break-the-glass, review, retention -------------------------------

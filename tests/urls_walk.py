@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 SAMPLE_UUID = str(uuid.UUID(int=0x5A33E2))
 
@@ -51,3 +51,35 @@ def walk(
                 has_id="<" in raw,
                 raw=raw,
             )
+
+
+@dataclass(frozen=True)
+class ApiOperation:
+    path: str  # with SAMPLE_UUID for every {..._id}
+    raw: str  # as declared: /api/v1/citizens/{citizen_id}/cpr
+    method: str
+    name: str
+    has_body: bool
+
+
+def api_operations() -> Iterator[ApiOperation]:
+    """Every django-ninja operation, read from the API object itself (not from the URL
+    patterns, where its path parameters show as <citizen_id>)."""
+    from ninja.params.models import BodyModel
+
+    from config.api import api
+
+    root = reverse(f"{api.urls_namespace}:api-root")
+    for prefix, router in api._routers:
+        for declared, path_view in router.path_operations.items():
+            raw = re.sub("/+", "/", f"{root}{prefix}{declared}")
+            path = re.sub(r"\{[a-z_]*id\}", SAMPLE_UUID, raw)
+            for operation in path_view.operations:
+                has_body = any(issubclass(model, BodyModel) for model in operation.models)
+                for method in operation.methods:
+                    yield ApiOperation(path, raw, method, operation.view_func.__name__, has_body)
+
+
+def api_raw(route: Route) -> str:
+    """A URL pattern of the API as django-ninja declares it: <citizen_id> -> {citizen_id}."""
+    return "/" + re.sub(r"<([a-z_]+)>", r"{\1}", route.raw)

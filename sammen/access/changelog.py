@@ -8,7 +8,7 @@ from typing import Any
 
 from sammen.access.models import ChangeLogEntry
 from sammen.core.actor import Actor
-from sammen.core.cpr import mask_cpr
+from sammen.core.cpr import mask_cpr, mask_cpr_in_text
 
 MASKED_FIELDS = frozenset({"cpr"})
 
@@ -22,7 +22,9 @@ def _show(field: str, value: Any) -> Any:
         return str(value)
     if hasattr(value, "isoformat"):
         return value.isoformat()
-    if isinstance(value, int | float | bool | str):
+    if isinstance(value, str):
+        return mask_cpr_in_text(value)  # a CPR number typed into another field stays masked
+    if isinstance(value, int | float | bool):
         return value
     return str(value)
 

@@ -25,6 +25,7 @@ from sammen.access.models import (
     Severity,
 )
 from sammen.core.actor import Actor
+from sammen.core.cpr import mask_cpr_in_text
 
 
 class Logged(NamedTuple):
@@ -112,7 +113,7 @@ def _append(
     common: dict[str, Any] = {
         "at": at or timezone.now(),
         "municipality_id": municipality_id,
-        "criterion": criterion[:200],
+        "criterion": mask_cpr_in_text(criterion)[:200],  # never a CPR number
         "operation": operation,
         "purpose": purpose,
         "outcome": outcome,

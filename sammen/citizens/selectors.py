@@ -3,7 +3,6 @@ the access policy, and writes the access log in the same transaction."""
 
 from __future__ import annotations
 
-import re
 import uuid
 from dataclasses import dataclass
 from functools import reduce
@@ -20,13 +19,10 @@ from sammen.access.models import ChangeLogEntry, Operation, Outcome, Purpose
 from sammen.citizens.models import Citizen, CitizenStatus, Consent, Relative, Responsibility
 from sammen.citizens.text import tokens
 from sammen.core.actor import Actor
-from sammen.core.cpr import mask_cpr
+from sammen.core.cpr import digits_typed, mask_cpr, mask_cpr_in_text
 from sammen.core.errors import ValidationFailed
 from sammen.core.ids import parse_uuid
 
-_FULL_CPR = re.compile(r"^[0-9]{6}-?[0-9]{4}$")
-_BIRTH_PART = re.compile(r"^[0-9]{6}-?$")
-_CPR_ANYWHERE = re.compile(r"(?<![0-9])([0-9]{6})[- ]?[0-9]{4}(?![0-9])")
 SEARCH_LIMIT = 50
 
 
@@ -85,21 +81,23 @@ class SearchResult:
 
 def _criterion(kind: str, query: str) -> str:
     """What the access log stores for a search: never a full CPR number."""
+    digits = digits_typed(query) or ""
     if kind == "cpr":
-        return f"cpr:{mask_cpr(query)}"
+        return f"cpr:{mask_cpr(digits)}"
     if kind == "birth":
-        return "foedselsdato:" + re.sub(r"\D", "", query)
+        return f"foedselsdato:{digits}"
     # A CPR number typed among other words is masked too: never a full CPR in the log.
-    return "tekst:" + _CPR_ANYWHERE.sub(r"\1-xxxx", query)[:150]
+    return "tekst:" + mask_cpr_in_text(query)[:150]
 
 
 def search_filter(query: str) -> tuple[str, Q]:
-    """Classify the query and build its filter: full CPR, birth-date part, or name/address."""
-    text = query.strip().replace(" ", "") if re.fullmatch(r"[0-9\s-]+", query.strip()) else query
-    if _FULL_CPR.match(text):
-        return "cpr", Q(cpr=re.sub(r"\D", "", text))
-    if _BIRTH_PART.match(text):
-        return "birth", Q(cpr_birth_part=text[:6])
+    """Classify the query and build its filter: full CPR, birth-date part, or name/address.
+    A CPR number counts however it was typed (en dash, spaces, dots, full-width digits)."""
+    digits = digits_typed(query)
+    if digits is not None and len(digits) == 10:
+        return "cpr", Q(cpr=digits)
+    if digits is not None and len(digits) == 6:
+        return "birth", Q(cpr_birth_part=digits)
     words = tokens(query)
     if not words:
         return "empty", Q(pk__in=[])

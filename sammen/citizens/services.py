@@ -61,6 +61,14 @@ def _validated(data: CitizenInput) -> tuple[Cpr, dict[str, Any]]:
         cpr = Cpr.parse(data.cpr)
     except InvalidCpr as error:
         errors["cpr"] = [str(error)]
+    else:
+        # The century rule allows birth dates up to 2057: a living citizen is born by today.
+        if cpr.birth_date > timezone.localdate():
+            errors["cpr"] = [
+                "CPR-nummerets fødselsdato ligger i fremtiden. Tjek nummeret: en borger kan "
+                "ikke registreres før sin fødsel."
+            ]
+            cpr = None
     values = {f.name: getattr(data, f.name) for f in fields(data) if f.name != "cpr"}
     for name in ("first_name", "last_name"):
         values[name] = (values[name] or "").strip()

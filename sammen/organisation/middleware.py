@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from sammen.core.access_rules import AUTH_ANONYMOUS, AUTH_COMPLETE, AUTH_MFA_PENDING
+from sammen.core.logs import log_safe
 from sammen.organisation import selectors, services
 
 Handler = Callable[[HttpRequest], HttpResponse]
@@ -85,8 +86,10 @@ def _note_invalid_session(request: HttpRequest) -> None:
     ):
         return
     security_log.warning(
-        "Ugyldig eller udløbet session afvist: path=%s ip=%s",
-        request.path[:200],
-        request.META.get("REMOTE_ADDR", ""),
+        "Ugyldig eller udløbet session afvist",
+        extra={
+            "path": log_safe(request.path),
+            "client_ip": request.META.get("REMOTE_ADDR", ""),
+        },
     )
     messages.info(request, "Din session er ikke længere gyldig. Log ind igen.")

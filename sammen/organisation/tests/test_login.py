@@ -10,10 +10,12 @@ from django.conf import settings
 from django.contrib.auth.hashers import identify_hasher
 from django.contrib.sessions.models import Session
 from django.test import Client
+from django.test.utils import override_settings
 from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+import config.settings
 from conftest import World
 from sammen.organisation import services
 from sammen.organisation.models import Role, User
@@ -34,8 +36,13 @@ def post_login(client: Client, username: str, password: str) -> object:
     return client.post("/log-ind/", {"username": username, "password": password})
 
 
-def test_passwords_are_hashed_with_argon2(nurse_with_password: User) -> None:
-    assert identify_hasher(nurse_with_password.password).algorithm == "argon2"
+def test_passwords_are_hashed_with_argon2(world: World) -> None:
+    # With the production hashers (the suite runs with a fast one: root conftest.py).
+    with override_settings(PASSWORD_HASHERS=config.settings.PASSWORD_HASHERS):
+        user = world.nurse.user
+        user.set_password(PASSWORD)
+        assert identify_hasher(user.password).algorithm == "argon2"
+        assert user.check_password(PASSWORD)
 
 
 def test_anonymous_start_page_redirects_to_login(world: World) -> None:
