@@ -297,5 +297,10 @@ SAMMEN_SEAL_PUBLIC_KEYS = [
 # skipped over); requests are far shorter. The sealer runs every SAMMEN_SEAL_EVERY_SECONDS.
 SAMMEN_SEAL_LAG_SECONDS = int(os.environ.get("SAMMEN_SEAL_LAG_SECONDS", "60"))
 SAMMEN_SEAL_EVERY_SECONDS = int(os.environ.get("SAMMEN_SEAL_EVERY_SECONDS", "60"))
+# Clocks of app servers may differ this much; a row time outside the checkpoint's window by more
+# is named by the verifier (forged or a clock far off) and never counts as pruned.
+SAMMEN_SEAL_CLOCK_SLACK_SECONDS = int(os.environ.get("SAMMEN_SEAL_CLOCK_SLACK_SECONDS", "300"))
+# The verifier fails when rows older than this are still unsealed (the sealer has stopped).
+SAMMEN_SEAL_MAX_AGE_SECONDS = int(os.environ.get("SAMMEN_SEAL_MAX_AGE_SECONDS", "900"))
 # NSP MinLog2 client (dotted path to a class); empty = the in-memory fake (tests, demo).
 SAMMEN_MINLOG_CLIENT = os.environ.get("SAMMEN_MINLOG_CLIENT", "")

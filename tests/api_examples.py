@@ -15,6 +15,11 @@ from tests.urls_walk import api_operations
 EXAMPLE_BODIES: dict[str, dict[str, Any]] = {
     "POST /api/v1/citizens/search": {"q": "Hansen"},
     "POST /api/v1/citizens/": {"cpr": "020341-0003", "first_name": "Ib", "last_name": "Holm"},
+    "PUT /api/v1/citizens/{citizen_id}": {
+        "cpr": "020341-0003",
+        "first_name": "Ib",
+        "last_name": "Holm",
+    },
     "POST /api/v1/journal/citizens/{citizen_id}/entries": {
         "template": "fsiii-funktionsevnetilstand",
         "data": {"tilstand": "J2.2", "nuvaerende_niveau": 2},

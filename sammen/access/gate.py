@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import InitVar, dataclass
 from typing import Any
 
 from sammen.access import policy
@@ -49,10 +49,12 @@ class CitizenAccess(policy.Decision):
     citizen: Any = None  # citizens.Citizen
     actor: Actor | None = None
     logged: bool = False
-    _made_by: object = field(default=None, repr=False, compare=False)
+    # Not a field: dataclasses.replace() cannot copy it, so a proof for one citizen cannot be
+    # turned into one for another without the gate.
+    made_by: InitVar[object] = None
 
-    def __post_init__(self) -> None:
-        if self._made_by is not _GATE:
+    def __post_init__(self, made_by: object) -> None:
+        if made_by is not _GATE:
             raise TypeError("Only access.gate makes a CitizenAccess.")
 
     @property
@@ -145,7 +147,7 @@ def citizen_read(
         citizen=citizen,
         actor=actor,
         logged=log,
-        _made_by=_GATE,
+        made_by=_GATE,
     )
 
 
@@ -167,7 +169,9 @@ def unknown_id_logged(*, actor: Actor, object_id: Any, object_type: str) -> NotF
     return NotFound()
 
 
-def citizen_for_grant(*, actor: Actor, citizen_id: Any) -> Any:
-    """The citizen a break-the-glass grant is asked for: found (an unknown id is logged) but
-    not read — the grant service logs the grant itself, and reading needs the grant first."""
-    return _citizen_find(actor=actor, citizen_id=citizen_id, object_type="grant")
+def citizen_for_grant(*, actor: Actor, citizen_id: Any) -> uuid.UUID:
+    """The id of the citizen a break-the-glass grant is asked for: found in the actor's
+    municipality (an unknown id is logged), but nothing of the citizen is handed out — the
+    grant service logs the grant itself, and reading needs the grant first."""
+    citizen = _citizen_find(actor=actor, citizen_id=citizen_id, object_type="grant")
+    return uuid.UUID(str(citizen.pk))

@@ -83,7 +83,8 @@ def record_many(
     object_type: str,
 ) -> list[Logged]:
     """One access-log row per distinct citizen on the list (rows: model instances, or dicts
-    from `.values()` with the citizen field), written with one INSERT. An empty list writes
+    from `.values()` with `citizen_id`/`citizen`; for citizens themselves pass `citizen_ids`),
+    written with one INSERT. An empty list writes
     nothing: nobody was shown."""
     ids = list(dict.fromkeys([*citizen_ids, *(_citizen_id(row) for row in rows)]))
     if not ids:
@@ -98,8 +99,8 @@ def record_many(
 
 
 def _citizen_id(row: Any) -> uuid.UUID:
-    if isinstance(row, dict):
-        value = row.get("citizen_id", row.get("citizen", row.get("id")))
+    if isinstance(row, dict):  # from .values(): it must carry the citizen's id by name
+        value = row["citizen_id"] if "citizen_id" in row else row["citizen"]
     elif type(row)._meta.label == "citizens.Citizen":
         value = row.pk
     else:

@@ -125,7 +125,10 @@ def _relation_q(actor: Actor, prefix: str = "") -> Q:
     for provider in _PROVIDERS:
         condition |= Q(**{f"{prefix}pk__in": provider(actor)})
     if has_permission(actor, Permission.CITIZEN_REACH_AREA):
-        condition |= Q(Exists(open_rows.filter(area=actor.unit.area))) | ~Q(Exists(open_rows))
+        # A citizen who never had a responsible unit (new, waiting for assessment) — not one
+        # whose responsibilities all ended (moved away, died): those stay with their history.
+        ever = _records().responsibility._default_manager.filter(citizen_id=_outer(prefix))
+        condition |= Q(Exists(open_rows.filter(area=actor.unit.area))) | ~Q(Exists(ever))
     return condition
 
 
@@ -159,7 +162,7 @@ def citizens_related_q(actor: Actor, *, prefix: str = "") -> Q:
         condition |= Q(**{key: provider(actor)})
     if has_permission(actor, Permission.CITIZEN_REACH_AREA):
         condition |= Q(**{key: open_rows.filter(area=actor.unit.area).values("citizen_id")})
-        condition |= ~Q(**{key: open_rows.values("citizen_id")})
+        condition |= ~Q(**{key: records.values("citizen_id")})  # never had a unit
     return condition
 
 

@@ -31,6 +31,8 @@ import datetime as dt
 import hashlib
 import json
 import os
+import re
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -101,11 +103,14 @@ def signing_key() -> Ed25519PrivateKey:
 
 def verify_keys() -> dict[str, Ed25519PublicKey]:
     """Public keys the verifier accepts: `SAMMEN_SEAL_PUBLIC_KEYS` (comma-separated base64 of
-    the raw 32 bytes; old keys stay listed after a rotation) and the current signing key's."""
+    the raw 32 bytes; old keys stay listed after a rotation) when set — pinned, as production
+    should — and otherwise (development, tests) the public half of the local signing key."""
     keys: dict[str, Ed25519PublicKey] = {}
     for text in settings.SAMMEN_SEAL_PUBLIC_KEYS:
         public = Ed25519PublicKey.from_public_bytes(base64.b64decode(text))
         keys[_key_id(public)] = public
+    if keys:  # pinned: a key file swapped on this host does not become trusted
+        return keys
     if settings.SAMMEN_SEAL_KEY or Path(settings.SAMMEN_SEAL_KEY_FILE).exists():
         public = signing_key().public_key()
         keys[_key_id(public)] = public
@@ -177,6 +182,50 @@ def _statement_hash(statement: str) -> str:
     return hashlib.sha256(statement.encode("utf-8")).hexdigest()
 
 
+_RETENTION = {
+    "access_log": "SAMMEN_ACCESS_LOG_RETENTION_DAYS",
+    "citizen_log": "SAMMEN_CITIZEN_LOG_RETENTION_DAYS",
+}
+
+
+def _in_flight_settled(cutoff: dt.datetime, wait_seconds: float = 5.0) -> bool:
+    """PostgreSQL: no other transaction that began before the cut-off is still open (its rows
+    could carry sequence numbers below the ones about to be sealed, or journal times before the
+    cut-off, and would be left out for good). Waits a little; False means: seal next round.
+    SQLite has one writer, and the sealer's own BEGIN IMMEDIATE waits for it."""
+    if connection.vendor != "postgresql":
+        return True
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND pid <> pg_backend_pid() AND backend_xid IS NOT NULL AND xact_start < %s",
+                [cutoff],
+            )
+            open_before = cursor.fetchone()[0]
+        if not open_before:
+            return True
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.2)
+
+
+def last_trusted_checkpoint() -> Checkpoint | None:
+    """The newest checkpoint, only if a known key signed it: the sealer and retention never
+    build on a row the app's database role could have inserted."""
+    last = Checkpoint.objects.order_by("-number").first()
+    if last is None:
+        return None
+    problem = _signature_problem(last.statement, last.signature, verify_keys())
+    if problem:
+        raise SealRefused(
+            f"Forsegling {last.number} i databasen kan ikke bruges: {problem}. "
+            "Kør access_log_verify."
+        )
+    return last
+
+
 def access_log_seal(
     *, now: dt.datetime | None = None, lag_seconds: int | None = None
 ) -> Checkpoint | None:
@@ -187,11 +236,13 @@ def access_log_seal(
     lag = settings.SAMMEN_SEAL_LAG_SECONDS if lag_seconds is None else lag_seconds
     cutoff = now - dt.timedelta(seconds=lag)
     key = signing_key()
+    if not _in_flight_settled(cutoff):
+        return None  # a transaction older than the cut-off is still open: seal next round
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_ADVISORY_LOCK])
-        prev = Checkpoint.objects.order_by("-number").first()
+        prev = last_trusted_checkpoint()
         outside = _anchored_numbers()
         if outside and max(outside) > (prev.number if prev else 0):
             raise SealRefused(
@@ -201,8 +252,11 @@ def access_log_seal(
             )
         prev_streams: dict[str, Any] = json.loads(prev.statement)["streams"] if prev else {}
         after = int(prev_streams.get("access_log", {}).get("last", 0))
+        # A row with a time far ahead (a wrong clock, or a forged row) must not stop sealing for
+        # good: it is sealed with the rest, and the verifier names it.
+        future = now + dt.timedelta(seconds=settings.SAMMEN_SEAL_CLOCK_SLACK_SECONDS)
         young = (
-            AccessLogEntry.objects.filter(seq__gt=after, at__gt=cutoff)
+            AccessLogEntry.objects.filter(seq__gt=after, at__gt=cutoff, at__lte=future)
             .order_by("seq")
             .values_list("seq", flat=True)
             .first()
@@ -219,7 +273,12 @@ def access_log_seal(
         ):
             fields = _fields(model)
             leaves[name] = _current_seq(model, keyname, fields, after, last)
-            streams[name] = {"after": after, "last": last, "fields": fields}
+            streams[name] = {
+                "after": after,
+                "last": last,
+                "fields": fields,
+                "retention_days": getattr(settings, _RETENTION[name]),
+            }
         for stream in _TIME_STREAMS.values():
             previous = prev_streams.get(stream.name, {}).get("until")
             fields = _fields(stream.model)
@@ -228,6 +287,11 @@ def access_log_seal(
                 "after": previous,
                 "until": _canonical(cutoff),
                 "fields": fields,
+                "retention_days": (
+                    getattr(settings, stream.retention_days_setting)
+                    if stream.retention_days_setting
+                    else None
+                ),
             }
         if not any(leaves.values()):
             return None
@@ -265,11 +329,24 @@ class SealRefused(Exception):
     """The database disagrees with the checkpoints outside it; sealing on top would hide it."""
 
 
-def _anchored_numbers() -> list[int]:
+_FILE = re.compile(r"^checkpoint-([0-9]{12})\.json$")
+
+
+def _anchor_files() -> dict[int, Path]:
+    """The checkpoint files by number; other names in the directory are not checkpoints."""
     directory = Path(settings.SAMMEN_SEAL_DIR)
     if not directory.is_dir():
-        return []
-    return [int(p.stem.split("-")[1]) for p in directory.glob("checkpoint-*.json")]
+        return {}
+    found = {}
+    for path in directory.iterdir():
+        match = _FILE.match(path.name)
+        if match:
+            found[int(match.group(1))] = path
+    return found
+
+
+def _anchored_numbers() -> list[int]:
+    return list(_anchor_files())
 
 
 def _anchor_path(number: int) -> Path:
@@ -349,12 +426,8 @@ def _signature_problem(statement: str, signature: str, keys: dict[str, Ed25519Pu
 
 def _anchored() -> dict[int, _Sealed]:
     found: dict[int, _Sealed] = {}
-    directory = Path(settings.SAMMEN_SEAL_DIR)
-    if not directory.is_dir():
-        return found
-    for path in sorted(directory.glob("checkpoint-*.json")):
+    for number, path in sorted(_anchor_files().items()):
         body = json.loads(path.read_text(encoding="utf-8"))
-        number = int(path.stem.split("-")[1])
         found[number] = _Sealed(number, body["statement"], body["signature"], body["leaves"])
     return found
 
@@ -408,11 +481,12 @@ def _trusted_checkpoints() -> tuple[list[_Sealed], list[Problem]]:
     return trusted, problems
 
 
-def _retention_limit(setting: str | None, now: dt.datetime) -> int | None:
-    """Leaves older than this (epoch seconds) may be gone: retention pruned them."""
-    if setting is None:
+def _retention_limit(days: int | None, now: dt.datetime) -> int | None:
+    """Leaves older than this (epoch seconds) may be gone: retention pruned them. The days
+    come from the signed statement, not from the verifying host's settings."""
+    if days is None:
         return None
-    return _epoch(now - dt.timedelta(days=getattr(settings, setting)))
+    return _epoch(now - dt.timedelta(days=days))
 
 
 def _compare(
@@ -421,15 +495,25 @@ def _compare(
     sealed: list[list[Any]],
     current: list[list[Any]],
     pruned_before: int | None,
+    window: tuple[int | None, int | None] = (None, None),
 ) -> Iterator[Problem]:
+    """`window`: the times a row sealed in this checkpoint can honestly carry (from the previous
+    checkpoint's cut-off, less the clock slack, to this one's, plus it). A row outside it had
+    its time forged (or a clock far off): it is named, and it never counts as pruned."""
     now_by_key = {str(k): (t, leaf) for k, t, leaf in current}
     sealed_keys = set()
     found_problems: list[tuple[int, Any, Problem]] = []
+    earliest, latest = window
     for index, (key, t, leaf) in enumerate(sealed):
         sealed_keys.add(str(key))
         found = now_by_key.get(str(key))
+        honest = (earliest is None or t >= earliest) and (latest is None or t <= latest)
+        if not honest:
+            found_problems.append(
+                (index, key, Problem(name, number, str(key), "rækkens tidspunkt er forkert"))
+            )
         if found is None:
-            if pruned_before is None or t >= pruned_before:
+            if pruned_before is None or t >= pruned_before or not honest:
                 found_problems.append(
                     (index, key, Problem(name, number, str(key), "rækken er slettet"))
                 )
@@ -446,37 +530,51 @@ def _compare(
         yield problem
 
 
-def access_log_verify(*, now: dt.datetime | None = None) -> Iterator[Problem]:
+def access_log_verify(*, now: dt.datetime | None = None, expect_min: int = 0) -> Iterator[Problem]:
     """Check every sealed row against the signed checkpoints; yield each problem, first bad
     position first. Also: every successful access naming a citizen has its citizen copy, and
-    every citizen copy its MinLog queue row."""
+    every citizen copy its MinLog queue row; the sealer has not stalled (no row older than
+    `SAMMEN_SEAL_MAX_AGE_SECONDS` is unsealed); and, with `expect_min`, the newest checkpoint
+    is at least that number (the operator's copy elsewhere knows it, the database does not)."""
     now = now or timezone.now()
     trusted, problems = _trusted_checkpoints()
     yield from problems
-    limits = {
-        "access_log": _retention_limit("SAMMEN_ACCESS_LOG_RETENTION_DAYS", now),
-        "citizen_log": _retention_limit("SAMMEN_CITIZEN_LOG_RETENTION_DAYS", now),
-    }
+    slack = settings.SAMMEN_SEAL_CLOCK_SLACK_SECONDS
+    previous_cutoff: int | None = None
     for sealed in trusted:
         statement = json.loads(sealed.statement)
         leaves = json.loads(sealed.leaves)
+        cutoff = _epoch(dt.datetime.fromisoformat(statement["cutoff"]))
+        window = (
+            None if previous_cutoff is None else previous_cutoff - slack,
+            cutoff + slack,
+        )
         for name, stream in statement["streams"].items():
             fields = stream["fields"]
+            limit = _retention_limit(stream.get("retention_days"), now)
             if name in ("access_log", "citizen_log"):
                 model: type[models.Model] = (
                     AccessLogEntry if name == "access_log" else CitizenAccessRecord
                 )
                 key = "seq" if name == "access_log" else "access_seq"
                 current = _current_seq(model, key, fields, stream["after"], stream["last"])
-                limit = limits[name]
+                yield from _compare(
+                    name, sealed.number, leaves.get(name, []), current, limit, window
+                )
             else:
                 time_stream = _TIME_STREAMS.get(name)
                 if time_stream is None:
                     yield Problem(name, sealed.number, None, "ukendt strøm")
                     continue
                 current = _current_time(time_stream, fields, stream["after"], stream["until"])
-                limit = _retention_limit(time_stream.retention_days_setting, now)
-            yield from _compare(name, sealed.number, leaves.get(name, []), current, limit)
+                yield from _compare(name, sealed.number, leaves.get(name, []), current, limit)
+        previous_cutoff = cutoff
+    if expect_min and (not trusted or trusted[-1].number < expect_min):
+        newest = trusted[-1].number if trusted else 0
+        yield Problem(
+            "forsegling", None, None, f"forsegling {newest + 1}–{expect_min} mangler helt"
+        )
+    yield from _stalled(trusted, now)
     if trusted:
         first = json.loads(trusted[0].statement)["streams"]["access_log"]["after"]
         before = AccessLogEntry.objects.filter(seq__lte=first).order_by("seq")
@@ -517,6 +615,22 @@ def _current_time(
         [str(r[pk]), _epoch(r[stream.time_field]), leaf_hash(r | dict.fromkeys(missing), fields)]
         for r in values.iterator(5000)
     ]
+
+
+def _stalled(trusted: list[_Sealed], now: dt.datetime) -> Iterator[Problem]:
+    """Rows that should have been sealed long ago: the sealer has stopped, or is kept from
+    sealing (a row that blocks it, a forged checkpoint)."""
+    old = now - dt.timedelta(seconds=settings.SAMMEN_SEAL_MAX_AGE_SECONDS)
+    last = json.loads(trusted[-1].statement)["streams"]["access_log"]["last"] if trusted else 0
+    waiting = AccessLogEntry.objects.filter(seq__gt=last, at__lt=old).count()
+    if waiting:
+        yield Problem(
+            "access_log",
+            trusted[-1].number if trusted else None,
+            None,
+            f"forseglingen står stille: {waiting} rækker ældre end "
+            f"{settings.SAMMEN_SEAL_MAX_AGE_SECONDS} s er ikke forseglet",
+        )
 
 
 def _copies_missing() -> Iterator[Problem]:

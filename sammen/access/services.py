@@ -16,7 +16,6 @@ from sammen.access.log import access_log_record, access_log_record_system
 from sammen.access.models import (
     AccessGrant,
     AccessLogEntry,
-    Checkpoint,
     CitizenAccessRecord,
     GrantReason,
     MinLogOutbox,
@@ -27,7 +26,7 @@ from sammen.access.models import (
     ReviewKind,
     Severity,
 )
-from sammen.access.sealing import access_log_seal
+from sammen.access.sealing import last_trusted_checkpoint
 from sammen.citizens.models import Citizen
 from sammen.citizens.text import fold
 from sammen.core.actor import Actor
@@ -51,7 +50,7 @@ def grant_create(*, actor: Actor, citizen_id: Any, reason: str, reason_text: str
     every grant is new, with its own reason, and shows in the leader's queue at once."""
     if not has_permission(actor, Permission.BREAK_THE_GLASS):
         raise Forbidden("Din rolle kan ikke få udvidet adgang til borgere.")
-    citizen = gate.citizen_for_grant(actor=actor, citizen_id=citizen_id)
+    citizen_pk = gate.citizen_for_grant(actor=actor, citizen_id=citizen_id)
     errors: dict[str, list[str]] = {}
     if reason not in GrantReason.values:
         errors["reason"] = ["Vælg en begrundelse."]
@@ -64,7 +63,7 @@ def grant_create(*, actor: Actor, citizen_id: Any, reason: str, reason_text: str
     if errors:
         access_log_record(
             actor=actor,
-            citizen_ids=[citizen.pk],
+            citizen_ids=[citizen_pk],
             operation=Operation.GRANT,
             purpose=Purpose.BREAK_THE_GLASS,
             outcome=Outcome.DENIED,
@@ -79,14 +78,14 @@ def grant_create(*, actor: Actor, citizen_id: Any, reason: str, reason_text: str
             staff=actor.staff,
             role=actor.role,
             unit=actor.unit,
-            citizen=citizen,
+            citizen_id=citizen_pk,
             reason=reason,
             reason_text=reason_text.strip(),
             expires_at=now + dt.timedelta(hours=settings.SAMMEN_BREAK_THE_GLASS_HOURS),
         )
         access_log_record(
             actor=actor,
-            citizen_ids=[citizen.pk],
+            citizen_ids=[citizen_pk],
             operation=Operation.GRANT,
             purpose=Purpose.BREAK_THE_GLASS,
             grant_id=grant.pk,
@@ -97,7 +96,7 @@ def grant_create(*, actor: Actor, citizen_id: Any, reason: str, reason_text: str
             municipality=actor.municipality,
             kind=ReviewKind.BREAK_THE_GLASS,
             staff=actor.staff,
-            citizen=citizen,
+            citizen_id=citizen_pk,
             grant=grant,
             occurred_at=now,
             details=f"{grant.get_reason_display()}: {grant.reason_text}"[:300],
@@ -108,7 +107,7 @@ def grant_create(*, actor: Actor, citizen_id: Any, reason: str, reason_text: str
                 municipality=actor.municipality,
                 kind=ReviewKind.NIGHT_GRANT,
                 staff=actor.staff,
-                citizen=citizen,
+                citizen_id=citizen_pk,
                 grant=grant,
                 occurred_at=now,
                 details=f"Udvidet adgang kl. {timezone.localtime(now):%H:%M}",
@@ -301,10 +300,10 @@ def access_review_scan(
 def access_log_prune(*, now: dt.datetime | None = None) -> dict[str, int]:
     """Delete security-log rows older than SAMMEN_ACCESS_LOG_RETENTION_DAYS and citizen-log
     rows older than SAMMEN_CITIZEN_LOG_RETENTION_DAYS, as the retention role (the only one the
-    triggers let delete), and log the pruning. Only sealed rows go: a row not yet in a
-    checkpoint is kept until it is, so the verifier always knows what retention removed."""
+    triggers let delete), and log the pruning. Only sealed rows go (the sealer runs on its own;
+    retention never signs): a row not yet in a checkpoint is kept until it is, so the verifier
+    always knows what retention removed."""
     now = now or timezone.now()
-    access_log_seal(now=now)
     security_cutoff = now - dt.timedelta(days=settings.SAMMEN_ACCESS_LOG_RETENTION_DAYS)
     citizen_cutoff = now - dt.timedelta(days=settings.SAMMEN_CITIZEN_LOG_RETENTION_DAYS)
     totals = {"access_log": 0, "citizen_log": 0}
@@ -338,7 +337,9 @@ def access_log_prune(*, now: dt.datetime | None = None) -> dict[str, int]:
 
 
 def _last_sealed_seq() -> int:
-    last = Checkpoint.objects.order_by("-number").first()
+    """The last sequence number of the newest checkpoint a known key signed (a forged row in
+    the checkpoint table makes retention refuse, not delete)."""
+    last = last_trusted_checkpoint()
     return int(json.loads(last.statement)["streams"]["access_log"]["last"]) if last else 0
 
 

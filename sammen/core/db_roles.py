@@ -28,7 +28,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 from sammen.core.db import RETENTION_ROLE, append_only_sql
@@ -64,7 +64,8 @@ def db_roles_apply(*, login: bool = False) -> list[str]:
     append-only tables it protected."""
     if connection.vendor != "postgresql":
         return []
-    with connection.cursor() as cursor:
+    # One transaction: the app role never holds UPDATE/DELETE on a locked table in between.
+    with transaction.atomic(), connection.cursor() as cursor:
         for role in ROLES:
             cursor.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role])
             if cursor.fetchone() is None:
@@ -82,21 +83,42 @@ def db_roles_apply(*, login: bool = False) -> list[str]:
         for role in ROLES:
             cursor.execute(f'GRANT USAGE ON SCHEMA "{schema}" TO "{role}"')
             cursor.execute(f'GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA "{schema}" TO "{role}"')
-            cursor.execute(f'GRANT SELECT ON ALL TABLES IN SCHEMA "{schema}" TO "{role}"')
+        cursor.execute(f'GRANT SELECT ON ALL TABLES IN SCHEMA "{schema}" TO "{APP_ROLE}"')
         cursor.execute(
             f'GRANT INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA "{schema}" TO "{APP_ROLE}"'
         )
         cursor.execute(f'REVOKE TRUNCATE ON ALL TABLES IN SCHEMA "{schema}" FROM "{APP_ROLE}"')
         for table in locked:
             cursor.execute(
-                f'REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON "{table}" '
+                f'REVOKE INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON "{table}" '
                 f'FROM "{APP_ROLE}"'
             )
+            # INSERT of every column but an auto key: the database numbers the access log,
+            # so the app cannot place a row far ahead and leave later rows out of the seal.
+            cursor.execute(
+                "SELECT a.attname FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid "
+                "WHERE c.relname = %s AND a.attnum > 0 AND NOT a.attisdropped "
+                "AND a.attidentity = '' AND coalesce(pg_get_expr("
+                "(SELECT d.adbin FROM pg_attrdef d WHERE d.adrelid = c.oid "
+                "AND d.adnum = a.attnum), c.oid), '') NOT LIKE 'nextval%%'",
+                [table],
+            )
+            insertable = ", ".join(f'"{row[0]}"' for row in cursor.fetchall())
+            cursor.execute(f'GRANT INSERT ({insertable}) ON "{table}" TO "{APP_ROLE}"')
+        # The retention job reads the log and the checkpoints, deletes old rows, and logs its
+        # own pruning; nothing else (no citizen data).
+        for table in (*PRUNABLE, "access_checkpoint"):
+            if table in locked:
+                cursor.execute(f'GRANT SELECT ON "{table}" TO "{RETENTION_ROLE}"')
         for table in PRUNABLE:
             if table in locked:
-                cursor.execute(f'GRANT INSERT, DELETE ON "{table}" TO "{RETENTION_ROLE}"')
-        # The retention job logs its own pruning.
-        cursor.execute(f'GRANT INSERT ON "access_accesslogentry" TO "{RETENTION_ROLE}"')
+                cursor.execute(f'GRANT DELETE ON "{table}" TO "{RETENTION_ROLE}"')
+        cursor.execute(
+            f'GRANT INSERT ("at", "municipality_id", "staff_id", "role", "unit_id", '
+            f'"unit_name", "citizen_id", "criterion", "operation", "purpose", "outcome", '
+            f'"severity", "object_type", "grant_id", "request_id", "client_ip") '
+            f'ON "access_accesslogentry" TO "{RETENTION_ROLE}"'
+        )
     return locked
 
 
@@ -122,6 +144,8 @@ def retention_door() -> Iterator[None]:
             with connection.cursor() as cursor:
                 cursor.execute(f'SET LOCAL ROLE "{role}"')
         return
+    if not connection.in_atomic_block:
+        raise RuntimeError("The retention door opens only inside the job's own transaction.")
     statements = {t: append_only_sql("sqlite", t, deletable=True) for t in PRUNABLE}
     with connection.cursor() as cursor:
         for table in PRUNABLE:

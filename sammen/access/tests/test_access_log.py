@@ -361,3 +361,68 @@ def test_the_triggers_still_stop_the_owner(logged: list[Logged]) -> None:
     with connection.cursor() as cursor:
         cursor.execute("SELECT current_user")
         assert cursor.fetchone()[0] == "sammen_app"
+
+
+# --- Found in review: ways to keep rows out of the seal ----------------------------------------
+
+
+def test_a_row_dated_far_ahead_does_not_stop_sealing_and_is_named(
+    world: World, logged: list[Logged]
+) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from sammen.access.log import access_log_record_system
+
+    future = access_log_record_system(
+        municipality_id=world.greve.pk,
+        citizen_ids=[None],
+        operation="view",
+        purpose="administration",
+        at=timezone.now() + dt.timedelta(days=3650),
+    )
+    later = access_log_record(actor=world.actor(world.nurse), citizen_ids=[None], operation="view")
+    checkpoint = access_log_seal()
+    assert checkpoint is not None
+    assert json.loads(checkpoint.statement)["streams"]["access_log"]["last"] == later[0].seq
+    problems = _problems()
+    assert problems == [
+        f"access_log: forsegling 1, række {future[0].seq}: rækkens tidspunkt er forkert"
+    ]
+    assert access_log_seal() is None  # nothing is left waiting behind it
+
+
+def test_a_stalled_sealer_is_reported(world: World, logged: list[Logged]) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    assert _problems() == []  # young rows wait for the sealer: no alarm yet
+    later = timezone.now() + dt.timedelta(hours=1)
+    problems = [str(p) for p in access_log_verify(now=later)]
+    assert problems == [
+        f"access_log: loggen: forseglingen står stille: {len(logged)} rækker ældre end 900 s "
+        "er ikke forseglet"
+    ]
+
+
+def test_verify_knows_how_many_checkpoints_to_expect(sealed: Checkpoint) -> None:
+    assert list(access_log_verify(expect_min=1)) == []
+    assert [str(p) for p in access_log_verify(expect_min=3)] == [
+        "forsegling: loggen: forsegling 2–3 mangler helt"
+    ]
+
+
+def test_a_citizen_access_cannot_be_copied_to_another_citizen(world: World) -> None:
+    import dataclasses
+
+    from sammen.access import gate
+
+    mine = citizen_create(world.greve, "Min", "Borger")
+    other = citizen_create(world.greve, "Anden", "Borger")
+    access = gate.citizen_open(actor=world.actor(world.nurse), citizen_id=mine.pk)
+    with pytest.raises((TypeError, ValueError)):
+        dataclasses.replace(access, citizen=other)
+    with pytest.raises(TypeError):
+        gate.CitizenAccess(allowed=True, citizen=other)

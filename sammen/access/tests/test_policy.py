@@ -12,7 +12,7 @@ from conftest import World
 from sammen.access import policy
 from sammen.access.models import AccessLogEntry
 from sammen.citizens import selectors
-from sammen.citizens.models import Consent, Responsibility
+from sammen.citizens.models import Citizen, Consent, Responsibility
 from sammen.citizens.tests.factories import citizen_create
 from sammen.core.errors import Forbidden, NotFound
 from sammen.core.tests.helpers import stable_body
@@ -54,6 +54,12 @@ def test_assessor_sees_own_area_and_unassigned(world: World) -> None:
     assert policy.decide(actor=assessor, citizen=assigned).allowed
     assert policy.decide(actor=assessor, citizen=unassigned).allowed
     assert not policy.decide(actor=assessor, citizen=other_area).allowed
+    # A citizen whose responsibilities all ended (moved away) is not "unassigned".
+    moved = citizen_create(world.greve, responsible=social)
+    moved.responsibilities.update(until=dt.date(2025, 6, 1))
+    assert not policy.decide(actor=assessor, citizen=moved).allowed
+    listed = set(Citizen.objects.visible_to(assessor).values_list("pk", flat=True))
+    assert listed == {assigned.pk, unassigned.pk}
 
 
 def test_care_relation_provider_plugs_in(world: World) -> None:

@@ -20,7 +20,7 @@ from conftest import World
 from sammen.access import services
 from sammen.access.log import access_log_record
 from sammen.access.models import AccessLogEntry, CitizenAccessRecord, ReviewItem
-from sammen.access.sealing import access_log_verify
+from sammen.access.sealing import access_log_seal, access_log_verify
 from sammen.citizens.models import Citizen, CitizenAccount
 from sammen.citizens.tests.factories import citizen_create
 from sammen.organisation.models import User
@@ -124,13 +124,14 @@ def test_retention_prunes_exactly_and_chain_still_verifies(world: World) -> None
     for when in (ancient, old, young):
         _age_log(world, when, citizen.pk)
     with time_machine.travel(now, tick=False):
+        access_log_seal()  # the sealer runs on its own; retention takes only sealed rows
         totals = services.access_log_prune()
     assert totals == {"access_log": 2, "citizen_log": 1}
     remaining = list(AccessLogEntry.objects.order_by("seq").values_list("at", "operation"))
     assert [op for _at, op in remaining] == ["view", "prune"]
     assert remaining[0][0] == young
     assert CitizenAccessRecord.objects.filter(citizen_id=citizen.pk).count() == 2  # old + young
-    assert list(access_log_verify()) == []
+    assert list(access_log_verify(now=now)) == []  # verified the same day the job ran
     prune = AccessLogEntry.objects.get(operation="prune")
     assert "sikkerhedslog: 2 rækker" in prune.criterion
 
@@ -257,6 +258,7 @@ def test_prune_takes_old_imported_rows_and_keeps_young_ones_verifiable(world: Wo
             }
         ],
     )
+    access_log_seal()
     assert services.access_log_prune() == {"access_log": 1, "citizen_log": 0}
     assert AccessLogEntry.objects.filter(operation="view").count() == 1
     assert list(access_log_verify()) == []
@@ -269,7 +271,8 @@ def test_a_young_row_deleted_by_hand_is_not_taken_for_retention(world: World) ->
     rows = access_log_record(
         actor=world.actor(world.nurse), citizen_ids=[citizen.pk], operation="view"
     )
-    services.access_log_prune()  # seals, prunes nothing
+    access_log_seal()
+    assert services.access_log_prune() == {"access_log": 0, "citizen_log": 0}
     with insider() as cursor:
         cursor.execute("DELETE FROM access_accesslogentry WHERE seq = %s", [rows[0].seq])
     problems = [str(p) for p in access_log_verify()]
@@ -283,8 +286,7 @@ def test_rows_not_yet_sealed_are_not_pruned(world: World, settings: Any) -> None
         access_log_record(
             actor=world.actor(world.nurse), citizen_ids=[citizen.pk], operation="view"
         )
-    settings.SAMMEN_SEAL_LAG_SECONDS = 10 * 365 * 86400  # the sealer cannot seal it yet
-    assert services.access_log_prune() == {"access_log": 0, "citizen_log": 0}
+    assert services.access_log_prune() == {"access_log": 0, "citizen_log": 0}  # not sealed
     assert AccessLogEntry.objects.filter(operation="view").count() == 1
 
 
@@ -295,3 +297,44 @@ def test_too_long_break_the_glass_reason_is_422_not_500(world: World) -> None:
     )
     assert response.status_code == 422
     assert "højst 500 tegn" in response.text
+
+
+def test_retention_periods_come_from_the_signed_statement(world: World, settings: Any) -> None:
+    """A verifier with a shorter retention setting does not excuse a deleted row."""
+    from sammen.access.tests.insider import insider
+
+    citizen = citizen_create(world.greve)
+    two_days_ago = timezone.now() - dt.timedelta(days=2)
+    with time_machine.travel(two_days_ago, tick=False):
+        rows = access_log_record(
+            actor=world.actor(world.nurse), citizen_ids=[citizen.pk], operation="view"
+        )
+        access_log_seal()
+    with insider() as cursor:
+        cursor.execute("DELETE FROM access_accesslogentry WHERE seq = %s", [rows[0].seq])
+    settings.SAMMEN_ACCESS_LOG_RETENTION_DAYS = 1
+    problems = [str(p) for p in access_log_verify()]
+    assert f"række {rows[0].seq}: rækken er slettet" in "\n".join(problems)
+
+
+def test_retention_refuses_to_build_on_a_forged_checkpoint(world: World) -> None:
+    from sammen.access.models import Checkpoint
+    from sammen.access.sealing import SealRefused
+
+    citizen = citizen_create(world.greve)
+    access_log_record(actor=world.actor(world.nurse), citizen_ids=[citizen.pk], operation="view")
+    checkpoint = access_log_seal()
+    assert checkpoint is not None
+    statement = checkpoint.statement.replace('"number":1', '"number":2')
+    Checkpoint.objects.create(  # the app's role may insert here: the signature is what counts
+        number=2,
+        created_at=checkpoint.created_at,
+        statement=statement.replace('"last":', '"last":1000000000000,"x":'),
+        signature="00" * 64,
+        key_id=checkpoint.key_id,
+        leaves=checkpoint.leaves,
+    )
+    with pytest.raises(SealRefused):
+        services.access_log_prune()
+    with pytest.raises(SealRefused):
+        access_log_seal()
