@@ -124,6 +124,7 @@ def test_the_suite_runs_as_the_app_role(logged: list[Logged]) -> None:
         "SET ROLE postgres",
         "SET ROLE sammen_retention",
         "SET session_replication_role = replica",
+        f"INSERT INTO {TABLE} (seq) VALUES (1000000000000)",
     ],
 )
 def test_a_login_as_the_app_role_cannot_rewrite_the_log(db: None, sql: str) -> None:
