@@ -10,9 +10,11 @@ from pathlib import Path
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from sammen.access import selectors, services
@@ -20,50 +22,43 @@ from sammen.access.forms import GrantForm, ReviewForm
 from sammen.access.models import Operation
 from sammen.core.access_rules import CITIZEN, access_rule, roles
 from sammen.core.errors import ValidationFailed
-from sammen.core.forms import form_add_domain_errors, render_form
+from sammen.core.forms import form_handle
+from sammen.core.requests import ActorRequest, CitizenRequest
 from sammen.organisation.models import CITIZEN_DATA_ROLES, Role
 
 
 @access_rule(roles(*CITIZEN_DATA_ROLES))
 @require_http_methods(["GET", "POST"])
-def grant_create(request: HttpRequest, citizen_id: Any) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def grant_create(request: ActorRequest, citizen_id: Any) -> HttpResponse:
+    actor = request.actor
     selectors.grant_target_get(actor=actor, citizen_id=citizen_id)
-    form = GrantForm(request.POST or None)
-    if request.method == "POST":
-        try:
-            services.grant_create(
-                actor=actor,
-                citizen_id=citizen_id,
-                reason=request.POST.get("reason", ""),
-                reason_text=request.POST.get("reason_text", ""),
-            )
-        except ValidationFailed as error:
-            form.is_valid()
-            form_add_domain_errors(form, error)
-        else:
-            messages.warning(
-                request, "Du har fået udvidet adgang til borgeren. Adgangen er logget."
-            )
-            return redirect("citizens:overview", citizen_id=citizen_id)
-    return render_form(
+    return form_handle(
         request,
-        "access/grant_form.html",
-        {"form": form, "citizen_id": citizen_id},
-        invalid=request.method == "POST",
+        GrantForm(request.POST or None),
+        save=lambda data: services.grant_create(
+            actor=actor,
+            citizen_id=citizen_id,
+            reason=data["reason"],
+            reason_text=data["reason_text"],
+        ),
+        success_message=_("Du har fået udvidet adgang til borgeren. Adgangen er logget."),
+        message_level=messages.WARNING,
+        success_url=reverse("citizens:overview", kwargs={"citizen_id": citizen_id}),
+        template="access/grant_form.html",
+        context={"citizen_id": citizen_id},
     )
 
 
 @access_rule(roles(Role.LEADER))
-def review_queue(request: HttpRequest) -> HttpResponse:
-    queue = selectors.review_queue(actor=request.actor)  # type: ignore[attr-defined]
+def review_queue(request: ActorRequest) -> HttpResponse:
+    queue = selectors.review_queue(actor=request.actor)
     return render(request, "access/review_queue.html", {"queue": queue, "form": ReviewForm()})
 
 
 @access_rule(roles(Role.LEADER))
 @require_POST
-def review_resolve(request: HttpRequest, item_id: Any) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def review_resolve(request: ActorRequest, item_id: Any) -> HttpResponse:
+    actor = request.actor
     item = selectors.review_item_get(actor=actor, item_id=item_id)
     form = ReviewForm(request.POST)
     if form.is_valid():
@@ -77,18 +72,18 @@ def review_resolve(request: HttpRequest, item_id: Any) -> HttpResponse:
         except ValidationFailed as error:
             messages.error(request, next(iter(error.field_errors.values()), [error.message])[0])
         else:
-            messages.success(request, "Gennemgangen er gemt.")
+            messages.success(request, _("Gennemgangen er gemt."))
     else:
-        messages.error(request, "Skriv en kommentar og vælg en vurdering.")
+        messages.error(request, _("Skriv en kommentar og vælg en vurdering."))
     return redirect("access:review_queue")
 
 
-def _own_citizen(request: HttpRequest) -> Any:
-    return request.citizen_account.citizen  # type: ignore[attr-defined]
+def _own_citizen(request: CitizenRequest) -> Any:
+    return request.citizen_account.citizen
 
 
 @access_rule(CITIZEN)
-def citizen_log(request: HttpRequest) -> HttpResponse:
+def citizen_log(request: CitizenRequest) -> HttpResponse:
     citizen = _own_citizen(request)
     lines = selectors.citizen_own_log(citizen=citizen)
     return render(
@@ -103,7 +98,7 @@ def citizen_log(request: HttpRequest) -> HttpResponse:
 
 
 @access_rule(CITIZEN)
-def citizen_log_csv(request: HttpRequest) -> HttpResponse:
+def citizen_log_csv(request: CitizenRequest) -> HttpResponse:
     citizen = _own_citizen(request)
     lines = selectors.citizen_own_log(citizen=citizen, operation=Operation.EXPORT)
     buffer = io.StringIO()
@@ -156,7 +151,7 @@ def _pdf_font(pdf: Any) -> tuple[str, Callable[[str], str]]:
 
 
 @access_rule(CITIZEN)
-def citizen_log_pdf(request: HttpRequest) -> HttpResponse:
+def citizen_log_pdf(request: CitizenRequest) -> HttpResponse:
     from fpdf import FPDF
 
     citizen = _own_citizen(request)
