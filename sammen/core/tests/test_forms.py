@@ -35,7 +35,7 @@ def _bound(**values: str) -> NoteForm:
 def test_conflict_says_so_in_danish_and_keeps_what_was_typed() -> None:
     form = _bound(title="Mit", text="Det jeg skrev", version="3")
     form_add_conflict(form, Conflict())
-    [message] = form.non_field_errors()
+    [message] = [str(e) for e in form.non_field_errors()]
     assert message.startswith("Oplysningerne er ændret af en anden, siden du åbnede formularen")
     assert form["text"].value() == "Det jeg skrev"
     assert form["version"].value() == "3"  # no current version given: nothing moved on
