@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from sammen.core.errors import DomainError, Forbidden, NotFound
-from sammen.core.middleware import is_api_request, problem_response
+from sammen.core.middleware import (
+    DATABASE_ERRORS,
+    is_api_request,
+    problem_response,
+    service_unavailable,
+)
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -25,6 +31,10 @@ def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 
 def server_error(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    # Django calls this handler inside its `except`: a database outage that hit a middleware
+    # before any view (session, login, actor) is a 503, not a 500.
+    if isinstance(sys.exc_info()[1], DATABASE_ERRORS):
+        return service_unavailable(request)
     error = DomainError("Der skete en fejl hos os. Intet af det, der var gemt, er gået tabt.")
     error.status_code, error.title = 500, "Fejl i Sammen"
     if is_api_request(request):
