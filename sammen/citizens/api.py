@@ -7,10 +7,10 @@ import uuid
 from decimal import Decimal
 from typing import Any
 
-from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
 from sammen.citizens import selectors, services
+from sammen.core.requests import ApiRequest
 from sammen.core.schemas import InSchema
 
 router = Router(tags=["citizens"])
@@ -83,8 +83,8 @@ def _list_out(citizen: Any) -> dict[str, Any]:
 
 
 @router.post("/search", response=SearchOut)
-def search(request: HttpRequest, payload: SearchIn) -> dict[str, Any]:
-    result = selectors.citizen_search(actor=request.auth, query=payload.q)  # type: ignore[attr-defined]
+def search(request: ApiRequest, payload: SearchIn) -> dict[str, Any]:
+    result = selectors.citizen_search(actor=request.auth, query=payload.q)
     return {
         "total": result.total,
         "truncated": result.truncated,
@@ -93,8 +93,8 @@ def search(request: HttpRequest, payload: SearchIn) -> dict[str, Any]:
 
 
 @router.get("/{citizen_id}", response=CitizenOut)
-def get(request: HttpRequest, citizen_id: uuid.UUID) -> dict[str, Any]:
-    citizen = selectors.citizen_get(actor=request.auth, citizen_id=citizen_id)  # type: ignore[attr-defined]
+def get(request: ApiRequest, citizen_id: uuid.UUID) -> dict[str, Any]:
+    citizen = selectors.citizen_get(actor=request.auth, citizen_id=citizen_id)
     return _list_out(citizen) | {
         name: getattr(citizen, name)
         for name in CitizenOut.model_fields
@@ -107,10 +107,10 @@ class CprOut(Schema):
 
 
 @router.post("/{citizen_id}/cpr", response=CprOut)
-def cpr_reveal(request: HttpRequest, citizen_id: uuid.UUID) -> dict[str, str]:
+def cpr_reveal(request: ApiRequest, citizen_id: uuid.UUID) -> dict[str, str]:
     """The full CPR number, on explicit request; logged as its own access (object "cpr")."""
     citizen = selectors.citizen_get(
-        actor=request.auth,  # type: ignore[attr-defined]
+        actor=request.auth,
         citizen_id=citizen_id,
         object_type="cpr",
     )
@@ -118,9 +118,9 @@ def cpr_reveal(request: HttpRequest, citizen_id: uuid.UUID) -> dict[str, str]:
 
 
 @router.post("/", response={201: CitizenListOut})
-def create(request: HttpRequest, payload: CitizenIn) -> Status[dict[str, Any]]:
+def create(request: ApiRequest, payload: CitizenIn) -> Status[dict[str, Any]]:
     citizen = services.citizen_create(
-        actor=request.auth,  # type: ignore[attr-defined]
+        actor=request.auth,
         data=services.CitizenInput(**payload.model_dump()),
     )
     return Status(201, _list_out(citizen))

@@ -40,3 +40,10 @@ class CitizenRequest(SammenRequest):
     """A request to one of the citizen's own pages (rule `CITIZEN`)."""
 
     actor: None
+
+
+class ApiRequest(SammenRequest):
+    """A django-ninja operation's request: `auth` is the actor the API's session auth found
+    (`config.api.SessionActorAuth`); an operation without it is never called."""
+
+    auth: Actor
