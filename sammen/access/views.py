@@ -23,6 +23,7 @@ from sammen.access.models import Operation
 from sammen.core.access_rules import CITIZEN, access_rule, roles
 from sammen.core.errors import ValidationFailed
 from sammen.core.forms import form_handle
+from sammen.core.presenters import datetime_text, yes_no
 from sammen.core.requests import ActorRequest, CitizenRequest
 from sammen.organisation.models import CITIZEN_DATA_ROLES, Role
 
@@ -108,11 +109,11 @@ def citizen_log_csv(request: CitizenRequest) -> HttpResponse:
     writer.writerow([*header, "Medarbejder"] if show_names else header)
     for line in lines:
         row = [
-            timezone.localtime(line.at).strftime("%d-%m-%Y %H:%M"),
+            datetime_text(line.at),
             line.unit_name,
             line.purpose,
             line.operation,
-            "ja" if line.break_the_glass else "nej",
+            yes_no(line.break_the_glass),
         ]
         writer.writerow([*row, line.staff_name] if show_names else row)
     response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
@@ -166,7 +167,7 @@ def citizen_log_pdf(request: CitizenRequest) -> HttpResponse:
     pdf.cell(
         0,
         6,
-        text(f"{citizen.full_name} – udskrevet {timezone.localtime():%d-%m-%Y %H:%M}"),
+        text(f"{citizen.full_name} – udskrevet {datetime_text(timezone.now())}"),
         new_x="LMARGIN",
         new_y="NEXT",
     )
@@ -177,11 +178,11 @@ def citizen_log_pdf(request: CitizenRequest) -> HttpResponse:
             unit = f"{line.unit_name} ({line.staff_name})" if line.staff_name else line.unit_name
             table.row(
                 [
-                    timezone.localtime(line.at).strftime("%d-%m-%Y %H:%M"),
+                    datetime_text(line.at),
                     text(unit),
                     text(line.purpose),
                     text(line.operation),
-                    "JA" if line.break_the_glass else "",
+                    yes_no(line.break_the_glass),
                 ]
             )
     response = HttpResponse(bytes(pdf.output()), content_type="application/pdf")
