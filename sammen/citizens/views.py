@@ -140,6 +140,15 @@ def citizen_status(request: ActorRequest, citizen_id: Any) -> HttpResponse:
     )
 
 
+def _citizen_for_form(request: ActorRequest, citizen_id: Any) -> Any:
+    """The citizen a form changes (the right to change is checked; the service logs the
+    write). Showing the form shows the citizen's name: that is a logged view."""
+    citizen = selectors.citizen_for_update(actor=request.actor, citizen_id=citizen_id)
+    if request.method == "GET":
+        selectors.citizen_get(actor=request.actor, citizen_id=citizen_id)
+    return citizen
+
+
 def _simple_form(
     request: ActorRequest,
     citizen: Any,
@@ -165,7 +174,7 @@ def _simple_form(
 @require_http_methods(["GET", "POST"])
 def relative_add(request: ActorRequest, citizen_id: Any) -> HttpResponse:
     actor = request.actor
-    citizen = selectors.citizen_for_update(actor=actor, citizen_id=citizen_id)
+    citizen = _citizen_for_form(request, citizen_id)
     return _simple_form(
         request,
         citizen,
@@ -193,7 +202,7 @@ def relative_remove(request: ActorRequest, relative_id: Any) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def consent_give(request: ActorRequest, citizen_id: Any) -> HttpResponse:
     actor = request.actor
-    citizen = selectors.citizen_for_update(actor=actor, citizen_id=citizen_id)
+    citizen = _citizen_for_form(request, citizen_id)
     return _simple_form(
         request,
         citizen,
@@ -209,6 +218,8 @@ def consent_give(request: ActorRequest, citizen_id: Any) -> HttpResponse:
 def consent_withdraw(request: ActorRequest, consent_id: Any) -> HttpResponse:
     actor = request.actor
     consent = selectors.consent_for_update(actor=actor, consent_id=consent_id)
+    if request.method == "GET":  # the form shows the citizen: a logged view
+        selectors.citizen_get(actor=actor, citizen_id=consent.citizen_id)
     return _simple_form(
         request,
         consent.citizen,
@@ -225,7 +236,7 @@ def consent_withdraw(request: ActorRequest, consent_id: Any) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def responsibility_set(request: ActorRequest, citizen_id: Any) -> HttpResponse:
     actor = request.actor
-    citizen = selectors.citizen_for_update(actor=actor, citizen_id=citizen_id)
+    citizen = _citizen_for_form(request, citizen_id)
     return _simple_form(
         request,
         citizen,

@@ -6,6 +6,7 @@ import datetime as dt
 
 from conftest import World
 from sammen.access.models import AccessLogEntry
+from sammen.citizens.forms import ConsentForm
 from sammen.citizens.models import Citizen
 from sammen.citizens.tests.factories import citizen_create, fictitious_cpr
 from sammen.core.tests.helpers import stable_body
@@ -156,3 +157,21 @@ def test_no_break_the_glass_offer_for_partial_or_foreign_matches(world: World) -
         assert "/adgang/udvidet/" not in response.text
         assert "Ingen borgere matcher søgningen." in response.text
         assert "0 borgere fundet" not in response.text
+
+
+def test_date_pickers_get_iso_dates() -> None:
+    """<input type="date"> only understands YYYY-MM-DD; a localised date shows as empty and
+    comes back empty (the consent form then failed with "field required")."""
+    html = str(ConsentForm(initial={"given_on": dt.date(2026, 12, 2)})["given_on"])
+    assert 'type="date" name="given_on" value="2026-12-02"' in html
+
+
+def test_showing_a_form_is_a_logged_view(world: World) -> None:
+    """The form pages show the citizen's name: each GET writes a view row (T08)."""
+    citizen = citizen_create(world.greve, responsible=world.home_care_team)
+    client = world.client(world.nurse)
+    for path in ("paaroerende/ny/", "samtykker/ny/", "ansvar/"):
+        before = AccessLogEntry.objects.filter(citizen_id=citizen.pk, outcome="success").count()
+        assert client.get(f"/borgere/{citizen.pk}/{path}").status_code == 200
+        after = AccessLogEntry.objects.filter(citizen_id=citizen.pk, outcome="success").count()
+        assert after == before + 1, path
