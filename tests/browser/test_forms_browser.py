@@ -225,7 +225,7 @@ def _log_in(context: Any, live_server: Any, staff: Any) -> None:
 
 def _banners(page: Any) -> int:
     """Site banners on the page: the site header, and any banner landmark besides it."""
-    return max(page.locator("header.site-header").count(), page.get_by_role("banner").count())
+    return int(max(page.locator("header.site-header").count(), page.get_by_role("banner").count()))
 
 
 def _submit(page: Any, button: str) -> None:
