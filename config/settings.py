@@ -188,6 +188,7 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "sammen.core.views.csrf_failure"
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "da"

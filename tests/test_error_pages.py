@@ -134,3 +134,17 @@ def test_static_files_and_favicon_are_served_with_debug_off(world: World) -> Non
     ico.close()
     page = world.client(world.nurse).get("/")
     assert 'rel="icon" href="/static/sammen/favicon.svg"' in page.text
+
+
+def test_csrf_failure_and_bad_request_are_the_products_pages(world: World) -> None:
+    client = world.client(world.nurse)
+    client.handler.enforce_csrf_checks = True
+    response = client.post("/borgere/", {"q": "x"})
+    assert response.status_code == 403
+    assert "Formularen var for gammel" in response.text
+    assert "CSRF" not in response.text
+    _one_banner(response.text)
+    bad = Client(HTTP_HOST="ukendt.example").get("/")  # a host not allowed: 400
+    assert bad.status_code == 400
+    assert "Forespørgslen kunne ikke forstås" in bad.text
+    _one_banner(bad.text)
