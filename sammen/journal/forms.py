@@ -100,7 +100,7 @@ def _make_field(
         )
     if kind == "boolean":
         return _ShownChoiceField(
-            choices=[("ja", "Ja"), ("nej", "Nej")],
+            choices=[("ja", _("Ja")), ("nej", _("Nej"))],
             widget=forms.RadioSelect(attrs={"class": "choice-list choice-list--inline"}),
             **common,
         )

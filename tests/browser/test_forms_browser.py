@@ -293,6 +293,9 @@ def test_every_form_shows_one_page_after_submit(
         page.wait_for_load_state()
         if _banners(page) != 1:
             failures.append(f"{name}: {_banners(page)} banners after saving")
+        width = page.viewport_size["width"]
+        if page.evaluate("document.documentElement.scrollWidth") > width:
+            failures.append(f"{name}: wider than the {width} px screen after saving")
         messages = page.locator(".messages")
         if messages.count() != 1 or flow.message not in messages.inner_text():
             failures.append(f"{name}: message {flow.message!r} missing")
