@@ -162,6 +162,7 @@ def test_stale_version_answers_409_keeps_input_and_shows_what_changed(
         assert response.status_code == 409
         assert "Oplysningerne er ændret af en anden, siden du åbnede formularen" in response.text
         assert 'value="Hansen-Berg"' in response.text  # what the person typed
-        assert "Ændret af en anden til: 20304050" in response.text
+        assert "Telefon: – → 20304050" in response.text  # what the other person changed
+        assert "Ændret af en anden: – → 20304050" in response.text  # beside the field
         assert _site_headers(response.text) == (0 if headers else 1)
     assert Citizen.objects.get(pk=citizen.pk).last_name == "Hansen"

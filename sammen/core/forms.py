@@ -36,41 +36,50 @@ def form_add_domain_errors(form: forms.Form, error: ValidationFailed) -> None:
         form.add_error(None, error.message)
 
 
+def _shown(value: Any) -> str:
+    return "–" if value in (None, "", [], {}) else str(value)
+
+
 def _change_text(detail: Any) -> str:
-    """What another person changed a field to, from a Conflict's `changes` entry: a pair
-    (before, after), a mapping with "new"/"after", or just a truthy marker."""
+    """ "before → after" from a Conflict's `changes` entry ([before, after], as the write
+    kernel gives it), or "" when only the field's name is known."""
     if isinstance(detail, (list, tuple)) and len(detail) == 2:
-        detail = detail[1]
-    elif isinstance(detail, Mapping):
-        detail = detail.get("new", detail.get("after", ""))
-    if detail in (None, "", True):
-        return _("Ændret af en anden.")
-    return _("Ændret af en anden til: %(value)s") % {"value": detail}
+        return f"{_shown(detail[0])} → {_shown(detail[1])}"
+    return ""
 
 
 def form_add_conflict(form: forms.Form, error: Conflict) -> None:
-    """A stale form: say so above the form, mark each changed field beside it, keep what the
-    person typed. The Conflict may carry `changes` ({field: (before, after)} or a list of
-    field names) and `current_version`; with the latter the hidden version field is moved on,
-    so saving again deliberately replaces the other person's change."""
+    """A stale form: say so above the form with what the other person changed ("Vej:
+    Hovedgaden → Nygade"; the write kernel masks a CPR), mark each changed field beside it,
+    keep what this person typed. With `error.current_version` the hidden `version` field moves
+    on, so saving again deliberately replaces the other change. `changes` may also be a list
+    of field names."""
     text = _(
         "Oplysningerne er ændret af en anden, siden du åbnede formularen. Det, du skrev, "
-        "er bevaret. Se ændringerne herunder, og gem igen, hvis dine oplysninger skal gælde."
+        "er bevaret. Se ændringerne, og gem igen, hvis dine oplysninger skal gælde."
     )
-    if error.message and error.message != Conflict.title:
+    if error.message and error.message not in {Conflict.title, Conflict().message}:
         text = f"{text} {error.message}"
-    form.add_error(None, text)
     changes: Any = getattr(error, "changes", None) or {}
     if not isinstance(changes, Mapping):
-        changes = dict.fromkeys(changes, True)
-    elsewhere: list[str] = []
+        changes = dict.fromkeys(changes)
+    shown: list[str] = []
     for name, detail in changes.items():
-        if name in form.fields and name != VERSION_FIELD:
-            form.add_error(name, _change_text(detail))
-        elif name != VERSION_FIELD:
-            elsewhere.append(str(name))
-    if elsewhere:
-        form.add_error(None, _("Også ændret: %(fields)s.") % {"fields": ", ".join(elsewhere)})
+        if name == VERSION_FIELD:
+            continue
+        label = form[name].label if name in form.fields else None
+        change = _change_text(detail)
+        shown.append(f"{label or name}: {change}" if change else str(label or name))
+        if name in form.fields:
+            form.add_error(
+                name,
+                _("Ændret af en anden: %(change)s") % {"change": change}
+                if change
+                else _("Ændret af en anden."),
+            )
+    if shown:
+        text = f"{text} " + _("Ændret: %(changes)s.") % {"changes": "; ".join(shown)}
+    form.add_error(None, text)
     current = getattr(error, "current_version", None)
     if current is not None and VERSION_FIELD in form.fields and form.is_bound:
         data = QueryDict(mutable=True)

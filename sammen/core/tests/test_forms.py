@@ -43,13 +43,20 @@ def test_conflict_says_so_in_danish_and_keeps_what_was_typed() -> None:
 
 def test_conflict_details_go_beside_the_fields_and_the_version_moves_on() -> None:
     form = _bound(title="Mit", text="Det jeg skrev", version="3")
-    error = StaleWrite({"title": ("Gammel", "Ny titel"), "phone": ("1", "2")}, 4)
+    error = StaleWrite({"title": ("Gammel", "Ny titel"), "phone": ("", "2")}, 4)
     form_add_conflict(form, error)
-    assert form.errors["title"] == ["Ændret af en anden til: Ny titel"]
+    assert form.errors["title"] == ["Ændret af en anden: Gammel → Ny titel"]
     assert "text" not in form.errors
-    assert any("Også ændret: phone." in e for e in form.non_field_errors())
+    [summary] = [str(e) for e in form.non_field_errors()]
+    assert summary.endswith("Ændret: Title: Gammel → Ny titel; phone: – → 2.")
     assert form["title"].value() == "Mit"  # what the person typed, not the other change
     assert form["version"].value() == "4"
+
+
+def test_a_conflict_with_its_own_message_shows_it() -> None:
+    form = _bound(title="Mit", text="x", version="1")
+    form_add_conflict(form, Conflict("Notatet er allerede rettet af en anden."))
+    assert "Notatet er allerede rettet af en anden." in str(form.non_field_errors())
 
 
 def test_conflict_with_a_list_of_changed_fields() -> None:
