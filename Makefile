@@ -46,9 +46,10 @@ messages: $(STAMP) ## Refresh the English translation from the Danish source tex
 	$(PY) scripts/po_fill.py locale/en/LC_MESSAGES/django.po locale/en/translations.json
 	$(PY) manage.py compilemessages --ignore=.venv
 
-lint: $(STAMP) ## ruff check + ruff format --check
+lint: $(STAMP) ## ruff check + ruff format --check + import layers (import-linter)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 typecheck: $(STAMP) ## mypy --strict
 	$(BIN)/mypy .
@@ -74,4 +75,4 @@ bench: $(STAMP) ## Benchmarks, one after the other (see bench/README.md); BENCH=
 	$(BIN)/python -m bench $(BENCH)
 
 clean: ## Remove the venv, the SQLite database and caches
-	rm -rf $(VENV) db.sqlite3* staticfiles .mypy_cache .ruff_cache
+	rm -rf $(VENV) db.sqlite3* var staticfiles .mypy_cache .ruff_cache

@@ -7,13 +7,17 @@ Solrød (B): a nurse and an administrator who must see nothing of Greve.
 
 from __future__ import annotations
 
+import itertools
+import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django.test import Client
 
 from sammen.core.actor import Actor
+from sammen.core.db_roles import APP_ROLE, db_roles_apply
 from sammen.organisation.models import (
     Municipality,
     OrgUnit,
@@ -152,6 +156,7 @@ def _set_aside_triggers() -> None:
 
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            cursor.execute("RESET ROLE")  # the flush is the DBA's, not the app's
             cursor.execute("SET session_replication_role = replica")
             return
         for name, _sql in _TRIGGER_SQL:
@@ -163,9 +168,11 @@ def _restore_triggers() -> None:
 
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            cursor.execute("RESET ROLE")  # the flush may have left a new (app-role) connection
             cursor.execute("SET session_replication_role = DEFAULT")
             for table in _append_only_tables(cursor):
                 cursor.execute(f'ALTER TABLE "{table}" ENABLE TRIGGER USER')
+            cursor.execute(f'SET ROLE "{APP_ROLE}"')
             return
         for name, sql in _TRIGGER_SQL:
             cursor.execute(f'DROP TRIGGER IF EXISTS "{name}"')
@@ -188,6 +195,23 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
             _restore_triggers()
 
 
+# --- Sealing: each test its own checkpoint directory (one key per test process) ---------------
+
+_SEAL_ROOT = Path(tempfile.mkdtemp(prefix="sammen-seal-"))
+_SEAL_COUNT = itertools.count()
+
+
+@pytest.fixture(autouse=True)
+def _seal_dir(settings: Any) -> Path:
+    """Checkpoints written outside the database go to a fresh directory per test (made only
+    when a test seals), so one test's checkpoints never meet another test's database."""
+    directory = _SEAL_ROOT / f"t{next(_SEAL_COUNT)}"
+    settings.SAMMEN_SEAL_DIR = str(directory)
+    settings.SAMMEN_SEAL_KEY_FILE = str(_SEAL_ROOT / "seal-key.pem")
+    settings.SAMMEN_SEAL_LAG_SECONDS = 0
+    return directory
+
+
 # --- Access-log completeness (T08) --------------------------------------------------------------
 
 
@@ -208,13 +232,23 @@ def _served_citizen_data_is_logged(settings: Any) -> Any:
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Any:
-    """On PostgreSQL, end connections that the live server's request threads left open, so
-    the test database can be dropped at the end of the session."""
-    yield
-    from django.db import connection
+    """On PostgreSQL, the suite runs as the app's own database role: migrations ran as the
+    owner and granted (`core.db_roles`); from here every connection is `SET ROLE sammen_app`.
+    At the end, connections the live server's request threads left open are ended, so the test
+    database can be dropped."""
+    from django.conf import settings
+    from django.db import connection, connections
 
     if connection.vendor == "postgresql":
+        with django_db_blocker.unblock():
+            db_roles_apply(login=True)
+        settings.SAMMEN_DB_ROLE = APP_ROLE
+        connections.close_all()
+    yield
+    if connection.vendor == "postgresql":
+        settings.SAMMEN_DB_ROLE = ""
         with django_db_blocker.unblock(), connection.cursor() as cursor:
+            cursor.execute("RESET ROLE")
             cursor.execute(
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                 "WHERE datname = current_database() AND pid <> pg_backend_pid()"

@@ -1,5 +1,5 @@
-"""Run by bench.access_log in its own process: one municipality, a nurse with a session and a
-citizen she cares for. Prints the session key and the citizen id as JSON."""
+"""Run by bench.access_log in its own process: one municipality, 16 nurses with a session each
+and a citizen each cares for. Prints the sessions and citizen ids as JSON."""
 
 from __future__ import annotations
 
@@ -23,34 +23,49 @@ from sammen.organisation.models import (  # noqa: E402
     User,
 )
 
+STAFF = 16  # one nurse per concurrent client, each reading her own citizen
+
 m = Municipality.objects.create(name="Benchkommune", code="999")
 team = OrgUnit.objects.create(municipality=m, name="Team Bench", kind="team", area="aeldre_sundhed")
-user = User.objects.create(username="bench-nurse")
-staff = StaffMember.objects.create(
-    municipality=m, user=user, first_name="Bench", last_name="Nurse", profession="sygeplejerske"
-)
-Membership.objects.create(
-    municipality=m, staff=staff, unit=team, role="sygeplejerske", is_primary=True
-)
-citizen = Citizen.objects.create(
-    municipality=m,
-    cpr="1403380001",  # fictitious: 14 March, fails modulus 11
-    cpr_birth_part="140338",
-    birth_date=dt.date(1938, 3, 14),
-    sex="male",
-    first_name="Bench",
-    last_name="Borger",
-    search_name="bench borger",
-)
-Responsibility.objects.create(
-    municipality=m, citizen=citizen, area="aeldre_sundhed", unit=team, since=dt.date(2025, 1, 1)
-)
-session = SessionStore()
-session[SESSION_KEY] = str(user.pk)
-session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-now = timezone.now().timestamp()
-session["sammen_auth_time"] = now
-session["sammen_last_activity"] = now
-session.create()
-print(json.dumps({"session": session.session_key, "citizen": str(citizen.pk)}))
+WEIGHTS = (4, 3, 2, 7, 6, 5, 4, 3, 2, 1)
+endings = [
+    e
+    for e in range(1, 200)
+    if sum(int(a) * b for a, b in zip(f"140338{e:04d}", WEIGHTS, strict=True)) % 11
+][:STAFF]  # fictitious: 14 March, and every number fails modulus 11
+pairs = []
+for n, ending in enumerate(endings):
+    user = User.objects.create(username=f"bench-nurse-{n}")
+    staff = StaffMember.objects.create(
+        municipality=m,
+        user=user,
+        first_name="Bench",
+        last_name=f"Nurse{n}",
+        profession="sygeplejerske",
+    )
+    Membership.objects.create(
+        municipality=m, staff=staff, unit=team, role="sygeplejerske", is_primary=True
+    )
+    citizen = Citizen.objects.create(
+        municipality=m,
+        cpr=f"140338{ending:04d}",
+        cpr_birth_part="140338",
+        birth_date=dt.date(1938, 3, 14),
+        sex="male",
+        first_name="Bench",
+        last_name=f"Borger{n}",
+        search_name=f"bench borger{n}",
+    )
+    Responsibility.objects.create(
+        municipality=m, citizen=citizen, area="aeldre_sundhed", unit=team, since=dt.date(2025, 1, 1)
+    )
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    now = timezone.now().timestamp()
+    session["sammen_auth_time"] = now
+    session["sammen_last_activity"] = now
+    session.create()
+    pairs.append({"session": session.session_key, "citizen": str(citizen.pk)})
+print(json.dumps({"pairs": pairs, "session": pairs[0]["session"], "citizen": pairs[0]["citizen"]}))

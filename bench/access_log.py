@@ -3,12 +3,15 @@
     .venv/bin/python -m bench.access_log [--db postgres|sqlite] [--requests 600]
 
 Starts gunicorn (4 workers) on 127.0.0.1 against a database of its own (PostgreSQL
-`bench_access` or a SQLite file under bench/results/), logs one staff member in, and sends
-the same GET to /bench/logged/<id>/ and /bench/unlogged/<id>/ in alternating rounds, first
-from 1 client and then from 8 concurrent clients (threads with keep-alive connections). Both
-views run the same policy check and serialisation; only one writes the hash-chained row (and
-its citizen-facing copy) in the read's transaction. Prints median/p95 latency, throughput and
-the ratio logged/unlogged, and writes bench/results/access_log.json. Loopback only; bounded.
+`bench_access` or a SQLite file under bench/results/), logs 16 nurses in (each caring for her
+own citizen), and sends GET /bench/logged/<id>/ and /bench/unlogged/<id>/ in alternating
+rounds from 1, 4 and 16 concurrent clients (`--clients`; threads with keep-alive connections),
+each client a different nurse reading a different citizen. Both views run the same policy check
+and serialisation; only one writes the access-log row (with its citizen copy and MinLog queue
+row) in the read's transaction — without any lock since the sealed-checkpoint design, so reads
+of different citizens do not queue behind each other. Prints median/p95 latency, throughput,
+the ratio logged/unlogged and the scaling of throughput with clients, and writes
+bench/results/access_log_<db>.json. Loopback only; bounded.
 """
 
 from __future__ import annotations
@@ -52,7 +55,7 @@ def _database_url(kind: str) -> str:
     return "postgres://postgres@127.0.0.1:5432/bench_access"
 
 
-def _prepare(env: dict[str, str]) -> dict[str, str]:
+def _prepare(env: dict[str, str]) -> dict[str, Any]:
     """Migrate and create one municipality, a nurse with a session, and her citizen."""
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "--noinput", "-v0"],
@@ -86,6 +89,7 @@ def _wait(port: int, proc: subprocess.Popen[bytes]) -> None:
 def _client(
     port: int, path: str, cookie: str, count: int, out: list[float], errors: list[int]
 ) -> None:
+    """One staff member's browser: keep-alive, one request after the other."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     headers = {"Cookie": f"sessionid={cookie}"}
     for _ in range(count):
@@ -99,13 +103,26 @@ def _client(
     conn.close()
 
 
-def _round(port: int, path: str, cookie: str, clients: int, total: int) -> dict[str, Any]:
+def _round(
+    port: int, mode: str, pairs: list[dict[str, str]], clients: int, total: int
+) -> dict[str, Any]:
+    """`clients` staff members at once, each reading a different citizen."""
     latencies: list[float] = []
     errors: list[int] = []
     per = max(1, total // clients)
     threads = [
-        threading.Thread(target=_client, args=(port, path, cookie, per, latencies, errors))
-        for _ in range(clients)
+        threading.Thread(
+            target=_client,
+            args=(
+                port,
+                f"/bench/{mode}/{pairs[i]['citizen']}/",
+                pairs[i]["session"],
+                per,
+                latencies,
+                errors,
+            ),
+        )
+        for i in range(clients)
     ]
     start = time.perf_counter()
     for t in threads:
@@ -133,6 +150,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db", choices=["postgres", "sqlite"], default="postgres")
     parser.add_argument("--requests", type=int, default=600, help="per mode and client count")
     parser.add_argument("--rounds", type=int, default=6, help="alternating rounds per mode")
+    parser.add_argument(
+        "--clients", default="1,4,16", help="concurrent clients, each its own staff and citizen"
+    )
     args = parser.parse_args(argv)
     env = os.environ | {
         "DJANGO_SETTINGS_MODULE": "bench.access_settings",
@@ -159,21 +179,17 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[str, Any] = {"db": args.db, "requests_per_cell": args.requests}
     try:
         _wait(port, server)
-        paths = {
-            "logged": f"/bench/logged/{ids['citizen']}/",
-            "unlogged": f"/bench/unlogged/{ids['citizen']}/",
-        }
-        for clients in (1, 8):
-            for path in paths.values():  # warm-up
-                _round(port, path, ids["session"], clients, 40)
+        pairs = ids["pairs"]
+        counts = [int(c) for c in args.clients.split(",")]
+        for clients in counts:
+            for mode in ("logged", "unlogged"):  # warm-up
+                _round(port, mode, pairs, clients, 40)
             collected: dict[str, list[dict[str, Any]]] = {"logged": [], "unlogged": []}
             per_round = max(clients, args.requests // args.rounds)
             for r in range(args.rounds):
                 order = ["logged", "unlogged"] if r % 2 == 0 else ["unlogged", "logged"]
                 for mode in order:
-                    collected[mode].append(
-                        _round(port, paths[mode], ids["session"], clients, per_round)
-                    )
+                    collected[mode].append(_round(port, mode, pairs, clients, per_round))
                 print(f"  {clients} klient(er): runde {r + 1}/{args.rounds}", flush=True)
             cell: dict[str, Any] = {mode: _summary(rs) for mode, rs in collected.items()}
             cell["ratio_median"] = cell["logged"]["median_ms"] / cell["unlogged"]["median_ms"]
@@ -191,7 +207,7 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"{'klienter':>8} {'tilstand':>9} {'median ms':>10} {'p95 ms':>8} {'req/s':>8} {'fejl':>5}"
     )
-    for clients in (1, 8):
+    for clients in counts:
         cell = results[f"clients_{clients}"]
         for mode in ("unlogged", "logged"):
             s = cell[mode]
@@ -203,6 +219,14 @@ def main(argv: list[str] | None = None) -> int:
             f"{'':>8} {'ratio':>9} {cell['ratio_median']:>10.2f} {cell['ratio_p95']:>8.2f} "
             f"{cell['ratio_throughput']:>8.2f}"
         )
+    base = results[f"clients_{counts[0]}"]
+    for clients in counts[1:]:
+        cell = results[f"clients_{clients}"]
+        for mode in ("unlogged", "logged"):
+            scale = cell[mode]["throughput_rps"] / base[mode]["throughput_rps"]
+            results[f"scaling_{mode}_{clients}"] = scale
+            print(f"Skalering {mode}: {clients} klienter / {counts[0]} = {scale:.2f}×")
+    (RESULTS / f"access_log_{args.db}.json").write_text(json.dumps(results, indent=2))
     return 0
 
 

@@ -10,8 +10,8 @@ from django.urls import path
 from config.urls import urlpatterns as project_urls
 from sammen.access import gate
 from sammen.citizens import selectors
-from sammen.core.access_rules import access_rule, roles
-from sammen.organisation.models import CITIZEN_DATA_ROLES
+from sammen.core.access_rules import access_rule, needs
+from sammen.organisation.permissions import Permission
 
 
 def _body(citizen: Any) -> dict[str, Any]:
@@ -24,18 +24,17 @@ def _body(citizen: Any) -> dict[str, Any]:
     }
 
 
-@access_rule(roles(*CITIZEN_DATA_ROLES))
+@access_rule(needs(Permission.CITIZEN_READ))
 def logged(request: HttpRequest, citizen_id: Any) -> JsonResponse:
     citizen = selectors.citizen_get(actor=request.actor, citizen_id=citizen_id)  # type: ignore[attr-defined]
     return JsonResponse(_body(citizen))
 
 
-@access_rule(roles(*CITIZEN_DATA_ROLES))
+@access_rule(needs(Permission.CITIZEN_READ))
 def unlogged(request: HttpRequest, citizen_id: Any) -> JsonResponse:
     actor = request.actor  # type: ignore[attr-defined]
-    citizen = selectors.citizen_find(actor=actor, citizen_id=citizen_id)
-    gate.citizen_read(actor=actor, citizen=citizen, log=False)  # same policy check, no row
-    return JsonResponse(_body(citizen))
+    access = gate.citizen_open(actor=actor, citizen_id=citizen_id, log=False)  # same check, no row
+    return JsonResponse(_body(access.citizen))
 
 
 urlpatterns = [

@@ -140,6 +140,7 @@ def _actor(municipality: Any) -> Any:
     """The head of elderly care: a leader whose reach is the whole elderly area."""
     from sammen.core.actor import Actor
     from sammen.organisation.models import Membership, Role
+    from sammen.organisation.permissions import permissions_for
 
     membership = (
         Membership.objects.for_municipality(municipality)
@@ -155,6 +156,7 @@ def _actor(municipality: Any) -> Any:
         membership=membership,
         role=membership.role,
         unit=membership.unit,
+        permissions=permissions_for(membership.role),
     )
 
 

@@ -192,6 +192,7 @@ def _actor(municipality: Any) -> Any:
     """The head of elderly care: a leader at the top of the elderly tree (reaches everyone)."""
     from sammen.core.actor import Actor
     from sammen.organisation.models import Area, Membership, Role
+    from sammen.organisation.permissions import permissions_for
 
     membership = (
         Membership.objects.for_municipality(municipality)
@@ -207,6 +208,7 @@ def _actor(municipality: Any) -> Any:
         membership=membership,
         role=membership.role,
         unit=membership.unit,
+        permissions=permissions_for(membership.role),
     )
 
 

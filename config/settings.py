@@ -134,6 +134,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# PostgreSQL: with one superuser login (development), `SET ROLE` this role on every connection
+# so privileges are checked as in production, where the app logs in as sammen_app itself.
+# See sammen/core/db_roles.py. Empty: no SET ROLE (migrations, production logins).
+SAMMEN_DB_ROLE = os.environ.get("SAMMEN_DB_ROLE", "")
 
 # --- Authentication -------------------------------------------------------------------------
 AUTH_USER_MODEL = "organisation.User"
@@ -267,5 +271,22 @@ SAMMEN_NIGHT_STARTS_HOUR = 22
 SAMMEN_NIGHT_ENDS_HOUR = 6
 SAMMEN_ACCESS_LOG_RETENTION_DAYS = int(os.environ.get("SAMMEN_ACCESS_LOG_RETENTION_DAYS", "183"))
 SAMMEN_CITIZEN_LOG_RETENTION_DAYS = int(os.environ.get("SAMMEN_CITIZEN_LOG_RETENTION_DAYS", "730"))
+# Sealed checkpoints over the access log (sammen/access/sealing.py). The private key never lives
+# in the database: SAMMEN_SEAL_KEY (base64, 32 raw bytes) or a PEM file; outside production a
+# missing file is generated. SAMMEN_SEAL_DIR receives a copy of every checkpoint: ship it to
+# storage the database's administrators cannot rewrite. SAMMEN_SEAL_PUBLIC_KEYS lists the
+# public keys a verifier accepts (comma-separated base64), e.g. keys retired by a rotation.
+SAMMEN_SEAL_KEY = os.environ.get("SAMMEN_SEAL_KEY", "")
+SAMMEN_SEAL_KEY_FILE = os.environ.get(
+    "SAMMEN_SEAL_KEY_FILE", str(BASE_DIR / "var" / "seal-key.pem")
+)
+SAMMEN_SEAL_DIR = os.environ.get("SAMMEN_SEAL_DIR", str(BASE_DIR / "var" / "checkpoints"))
+SAMMEN_SEAL_PUBLIC_KEYS = [
+    k for k in os.environ.get("SAMMEN_SEAL_PUBLIC_KEYS", "").split(",") if k.strip()
+]
+# Rows younger than this are sealed by the next run (a transaction still in flight is never
+# skipped over); requests are far shorter. The sealer runs every SAMMEN_SEAL_EVERY_SECONDS.
+SAMMEN_SEAL_LAG_SECONDS = int(os.environ.get("SAMMEN_SEAL_LAG_SECONDS", "60"))
+SAMMEN_SEAL_EVERY_SECONDS = int(os.environ.get("SAMMEN_SEAL_EVERY_SECONDS", "60"))
 # NSP MinLog2 client (dotted path to a class); empty = the in-memory fake (tests, demo).
 SAMMEN_MINLOG_CLIENT = os.environ.get("SAMMEN_MINLOG_CLIENT", "")

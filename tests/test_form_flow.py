@@ -148,11 +148,8 @@ def test_stale_version_answers_409_keeps_input_and_shows_what_changed(
 ) -> None:
     citizen = citizen_create(world.greve, responsible=world.home_care_team)
 
-    class Stale(Conflict):
-        changes = {"phone": ("", "20304050")}
-
     def stale(**kwargs: Any) -> Citizen:
-        raise Stale()
+        raise Conflict(changes={"phone": ["", "20304050"]})
 
     monkeypatch.setattr(citizen_services, "citizen_update", stale)
     client = world.client(world.nurse)

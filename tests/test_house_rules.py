@@ -142,3 +142,31 @@ def test_danish_even_when_the_browser_prefers_english(db: None) -> None:
     page = Client(headers={"Accept-Language": "en-US,en;q=0.9"}).get("/log-ind/")
     assert 'lang="da"' in page.text
     assert "Log ind i Sammen" in page.text
+
+
+def test_no_function_local_imports_dodge_the_layers() -> None:
+    """DESIGN.md layers: imports go at the top of a module, where import-linter sees them (in
+    `make test`). Only AppConfig.ready() may import inside a function (Django's own rule for
+    registering with another app once every model is loaded)."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent / "sammen"
+    found = []
+    for path in root.rglob("*.py"):
+        if {"tests", "migrations"} & set(path.parts) or path.name == "apps.py":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for func in ast.walk(tree):
+            if not isinstance(func, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            for node in ast.walk(func):
+                if isinstance(node, ast.ImportFrom):
+                    module = node.module or ""
+                elif isinstance(node, ast.Import):
+                    module = node.names[0].name
+                else:
+                    continue
+                if module.startswith("sammen"):
+                    found.append(f"{path.relative_to(root.parent)}:{node.lineno} {module}")
+    assert found == []

@@ -12,8 +12,10 @@ from typing import Any
 from sammen.access.log import access_log_import
 from sammen.access.models import AccessGrant, GrantReason, Operation, Purpose, ReviewItem, Severity
 from sammen.access.services import access_review_scan
-from sammen.demo.streams import DemoContext
-from sammen.organisation.models import CITIZEN_DATA_ROLES, Membership, Role
+from sammen.citizens.models import Responsibility
+from sammen.core.demo_streams import DemoContext
+from sammen.organisation.models import Membership, Role
+from sammen.organisation.permissions import Permission, roles_with
 
 CPH = zoneinfo.ZoneInfo("Europe/Copenhagen")
 HISTORY_DAYS = 700  # the citizen-facing log keeps two years
@@ -33,7 +35,6 @@ def _moment(ctx: DemoContext, days_ago: int, hour_from: int = 7, hour_to: int = 
 
 
 def access_demo_stream(ctx: DemoContext) -> int:
-    from sammen.citizens.models import Responsibility
 
     if not ctx.citizens:
         return 0
@@ -46,7 +47,7 @@ def access_demo_stream(ctx: DemoContext) -> int:
     )
     members: dict[Any, list[Membership]] = defaultdict(list)
     for m in Membership.objects.filter(
-        municipality=municipality, role__in=CITIZEN_DATA_ROLES
+        municipality=municipality, role__in=roles_with(Permission.CITIZEN_READ)
     ).select_related("unit", "staff"):
         members[m.unit_id].append(m)
     if not members:

@@ -1,4 +1,4 @@
-"""Access log (append-only, hash-chained per municipality) and the change log of citizen data."""
+"""Access log (append-only, sealed by signed checkpoints) and the change log of citizen data."""
 
 from __future__ import annotations
 
@@ -42,10 +42,11 @@ class Severity(models.TextChoices):
 class AccessLogEntry(models.Model):
     """One row per citizen per read, search hit list, write, export or print.
 
-    Append-only: database triggers refuse UPDATE and DELETE (see the migration), and each row
-    carries `hash` = SHA-256(canonical row + `prev_hash`), chained per municipality in `seq`
-    order, so `manage.py access_log_verify` finds any altered, removed, inserted or reordered
-    row. No clinical free text and no CPR number is ever stored here.
+    Append-only: the app's database role may only INSERT and SELECT it, and triggers refuse
+    UPDATE and DELETE for everyone but the retention role. A read inserts its rows without any
+    lock; the sealer (`access.sealing`) closes them into signed checkpoints kept also outside
+    the database, so `manage.py access_log_verify` names any altered, removed or inserted row.
+    No clinical free text and no CPR number is ever stored here.
     """
 
     seq = models.BigAutoField(primary_key=True)
@@ -65,35 +66,14 @@ class AccessLogEntry(models.Model):
     grant_id = models.UUIDField(null=True, blank=True)
     request_id = models.CharField(max_length=64, blank=True)
     client_ip = models.CharField(max_length=45, blank=True)
-    chain_seq = models.BigIntegerField()
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64)
 
     class Meta:
         verbose_name = _("adgangslog")
         verbose_name_plural = _("adgangslog")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["municipality_id", "chain_seq"], name="accesslog_unique_chain_position"
-            )
-        ]
         indexes = [models.Index(fields=["citizen_id", "at"], name="accesslog_citizen_at")]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.operation} ({self.seq})"
-
-
-class ChainHead(models.Model):
-    """The last link of one municipality's chain; locked while a row is appended."""
-
-    municipality_id = models.UUIDField(primary_key=True)
-    last_chain_seq = models.BigIntegerField(default=0)
-    last_hash = models.CharField(max_length=64)
-    anchor_chain_seq = models.BigIntegerField(default=0)
-    anchor_hash = models.CharField(max_length=64, blank=True)
-
-    def __str__(self) -> str:
-        return f"{self.municipality_id}: {self.last_chain_seq}"
 
 
 class ChangeLogEntry(MunicipalityScoped):
@@ -113,15 +93,6 @@ class ChangeLogEntry(MunicipalityScoped):
         ordering = ["-created_at"]
         verbose_name = _("ændringslog")
         verbose_name_plural = _("ændringslog")
-
-
-class DeletePermit(models.Model):
-    """Present only inside the retention job's transaction (SQLite's trigger door)."""
-
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    def __str__(self) -> str:
-        return f"permit {self.created_at}"
 
 
 class GrantReason(models.TextChoices):
@@ -173,6 +144,7 @@ class ReviewKind(models.TextChoices):
     SAME_SURNAME = "same_surname", _("Borger med samme efternavn")
     SAME_ADDRESS = "same_address", _("Borger på egen adresse")
     NIGHT_GRANT = "night_grant", _("Udvidet adgang om natten")
+    PRIVILEGE_CHANGE = "privilege_change", _("Rettighedsændring, der giver adgang til borgere")
 
 
 class ReviewItem(MunicipalityScoped):
@@ -209,8 +181,10 @@ class ReviewItem(MunicipalityScoped):
 
 
 class CitizenAccessRecord(models.Model):
-    """The citizen-facing copy of each successful access (kept 2 years; the security log 6
-    months). One row per AccessLogEntry with a citizen, linked by `access_seq`."""
+    """The citizen-facing copy of each successful access, one row per AccessLogEntry with a
+    citizen, linked by `access_seq` and sealed in the same checkpoint as its source row. Kept
+    `SAMMEN_CITIZEN_LOG_RETENTION_DAYS` (2 years: what the citizen can look back on), the
+    security log `SAMMEN_ACCESS_LOG_RETENTION_DAYS` (6 months); see access/README.md."""
 
     access_seq = models.BigIntegerField(unique=True)
     municipality_id = models.UUIDField()
@@ -245,3 +219,29 @@ class MinLogOutbox(models.Model):
 
     def __str__(self) -> str:
         return f"MinLog {self.access_seq} ({'kvitteret' if self.acknowledged_at else 'i kø'})"
+
+
+class Checkpoint(models.Model):
+    """A signed statement closing the rows appended since the previous checkpoint.
+
+    `statement` is canonical JSON: number, the previous statement's SHA-256, the cut-off time,
+    and per stream (access log, citizen copy, journal) the range, count, field list and root
+    (SHA-256 of the leaf list). `leaves` lists (key, time, 128-bit leaf hash) per row so the
+    verifier can name the first row that differs. `signature` is Ed25519 over the statement,
+    made with a key the database does not hold; each checkpoint is also written to the
+    directory `SAMMEN_SEAL_DIR`, which an operator ships elsewhere (append-only storage)."""
+
+    number = models.PositiveBigIntegerField(primary_key=True)
+    created_at = models.DateTimeField()
+    statement = models.TextField()
+    signature = models.CharField(max_length=128)
+    key_id = models.CharField(max_length=32)
+    leaves = models.TextField()
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = _("forsegling")
+        verbose_name_plural = _("forseglinger")
+
+    def __str__(self) -> str:
+        return f"forsegling {self.number}"

@@ -10,10 +10,11 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from sammen.access import services
+from sammen.access import gate, services
 from sammen.access.log import access_log_record, access_log_record_system
 from sammen.access.models import CitizenAccessRecord, Operation, Purpose, ReviewItem
 from sammen.access.policy import _unit_subtree_ids
+from sammen.citizens.models import Citizen
 from sammen.core.actor import Actor
 from sammen.core.errors import NotFound
 from sammen.core.ids import parse_uuid
@@ -119,8 +120,6 @@ def citizen_own_log(
 def grant_target_get(*, actor: Actor, citizen_id: Any) -> Any:
     """The id of the citizen a break-the-glass form is for: 404 (logged) for a missing or
     foreign id. Only existence is checked; nothing about the citizen is read or shown."""
-    from sammen.access import gate
-    from sammen.citizens.models import Citizen
 
     try:
         pk = parse_uuid(citizen_id)

@@ -3,22 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import Counter, defaultdict, deque
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
-from sammen.access import policy
+from sammen.access import gate
 from sammen.access.log import access_log_record, access_log_record_system
 from sammen.access.models import (
     AccessGrant,
     AccessLogEntry,
-    ChainHead,
+    Checkpoint,
     CitizenAccessRecord,
-    DeletePermit,
     GrantReason,
+    MinLogOutbox,
     Operation,
     Outcome,
     Purpose,
@@ -26,9 +27,15 @@ from sammen.access.models import (
     ReviewKind,
     Severity,
 )
+from sammen.access.sealing import access_log_seal
+from sammen.citizens.models import Citizen
+from sammen.citizens.text import fold
 from sammen.core.actor import Actor
+from sammen.core.db_roles import retention_door
 from sammen.core.errors import Forbidden, NotFound, ValidationFailed
-from sammen.organisation.models import Role, StaffMember
+from sammen.integrations.minlog import MinLogEntry, MinLogUnavailable, minlog_client
+from sammen.organisation.models import StaffMember
+from sammen.organisation.permissions import Permission, has_permission
 
 MIN_REASON_TEXT = 10
 MAX_REASON_TEXT = 500
@@ -42,11 +49,9 @@ def _is_night(moment: dt.datetime) -> bool:
 def grant_create(*, actor: Actor, citizen_id: Any, reason: str, reason_text: str) -> AccessGrant:
     """Open one citizen for a limited time, with a stated reason. Never extends an old grant:
     every grant is new, with its own reason, and shows in the leader's queue at once."""
-    from sammen.citizens.selectors import citizen_find
-
-    if not policy.citizen_data_allowed(actor):
+    if not has_permission(actor, Permission.BREAK_THE_GLASS):
         raise Forbidden("Din rolle kan ikke få udvidet adgang til borgere.")
-    citizen = citizen_find(actor=actor, citizen_id=citizen_id, object_type="grant")
+    citizen = gate.citizen_for_grant(actor=actor, citizen_id=citizen_id)
     errors: dict[str, list[str]] = {}
     if reason not in GrantReason.values:
         errors["reason"] = ["Vælg en begrundelse."]
@@ -113,7 +118,7 @@ def grant_create(*, actor: Actor, citizen_id: Any, reason: str, reason_text: str
 
 
 def review_require(actor: Actor) -> None:
-    if actor.role != Role.LEADER:
+    if not has_permission(actor, Permission.ACCESS_REVIEW):
         raise Forbidden("Kun ledere gennemgår adgangsloggen.")
 
 
@@ -163,8 +168,6 @@ def access_review_scan(
     - a staff member opening a citizen with their own (rare) surname or home address;
     - break-the-glass at night.
     """
-    from sammen.citizens.models import Citizen
-    from sammen.citizens.text import fold
 
     until = until or timezone.now()
     rows = list(
@@ -295,76 +298,48 @@ def access_review_scan(
 # --- Retention -----------------------------------------------------------------------------
 
 
-class _DeleteDoor:
-    """Opens the append-only tables' DELETE door inside the current transaction only."""
-
-    def __enter__(self) -> None:
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL sammen.delete_permit = 'on'")
-        else:
-            DeletePermit.objects.create()
-
-    def __exit__(self, *exc: object) -> None:
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL sammen.delete_permit = 'off'")
-        else:
-            DeletePermit.objects.all().delete()
-
-
 def access_log_prune(*, now: dt.datetime | None = None) -> dict[str, int]:
     """Delete security-log rows older than SAMMEN_ACCESS_LOG_RETENTION_DAYS and citizen-log
-    rows older than SAMMEN_CITIZEN_LOG_RETENTION_DAYS. The chain is anchored at the last pruned
-    row so verification still passes, and the pruning itself is logged."""
+    rows older than SAMMEN_CITIZEN_LOG_RETENTION_DAYS, as the retention role (the only one the
+    triggers let delete), and log the pruning. Only sealed rows go: a row not yet in a
+    checkpoint is kept until it is, so the verifier always knows what retention removed."""
     now = now or timezone.now()
+    access_log_seal(now=now)
     security_cutoff = now - dt.timedelta(days=settings.SAMMEN_ACCESS_LOG_RETENTION_DAYS)
     citizen_cutoff = now - dt.timedelta(days=settings.SAMMEN_CITIZEN_LOG_RETENTION_DAYS)
     totals = {"access_log": 0, "citizen_log": 0}
-    for head_id in ChainHead.objects.values_list("municipality_id", flat=True):
-        with transaction.atomic():
-            head = ChainHead.objects.select_for_update().get(municipality_id=head_id)
-            # Only the leading run of old rows goes: stop at the first row inside the period,
-            # even if an older row was appended after it (imported history).
-            rows = AccessLogEntry.objects.filter(municipality_id=head_id)
-            first_kept = (
-                rows.filter(at__gte=security_cutoff)
-                .order_by("chain_seq")
-                .values_list("chain_seq", flat=True)
-                .first()
+    sealed_seq = _last_sealed_seq()
+    with transaction.atomic(), retention_door():
+        old_rows = AccessLogEntry.objects.filter(at__lt=security_cutoff, seq__lte=sealed_seq)
+        per_municipality = Counter(old_rows.values_list("municipality_id", flat=True))
+        old_copies = CitizenAccessRecord.objects.filter(
+            at__lt=citizen_cutoff, access_seq__lte=sealed_seq
+        )
+        copies_per_municipality = Counter(old_copies.values_list("municipality_id", flat=True))
+        totals["access_log"], _ = old_rows.delete()
+        totals["citizen_log"], _ = old_copies.delete()
+        for municipality_id in sorted(
+            set(per_municipality) | set(copies_per_municipality), key=str
+        ):
+            access_log_record_system(
+                municipality_id=municipality_id,
+                citizen_ids=[None],
+                operation=Operation.PRUNE,
+                purpose=Purpose.ADMINISTRATION,
+                criterion=(
+                    f"sikkerhedslog: {per_municipality[municipality_id]} rækker før "
+                    f"{security_cutoff:%Y-%m-%d}; borgerlog: "
+                    f"{copies_per_municipality[municipality_id]} rækker før "
+                    f"{citizen_cutoff:%Y-%m-%d}"
+                ),
+                object_type="access_log",
             )
-            old = rows.filter(at__lt=security_cutoff)
-            if first_kept is not None:
-                old = old.filter(chain_seq__lt=first_kept)
-            last = old.order_by("-chain_seq").values_list("chain_seq", "hash").first()
-            pruned = citizen_pruned = 0
-            with _DeleteDoor():
-                if last is not None:
-                    pruned, _ = AccessLogEntry.objects.filter(
-                        municipality_id=head_id, chain_seq__lte=last[0]
-                    ).delete()
-                    ChainHead.objects.filter(pk=head_id).update(
-                        anchor_chain_seq=last[0], anchor_hash=last[1]
-                    )
-                citizen_pruned, _ = CitizenAccessRecord.objects.filter(
-                    municipality_id=head_id, at__lt=citizen_cutoff
-                ).delete()
-            if pruned or citizen_pruned:
-                access_log_record_system(
-                    municipality_id=head_id,
-                    citizen_ids=[None],
-                    operation=Operation.PRUNE,
-                    purpose=Purpose.ADMINISTRATION,
-                    criterion=(
-                        f"sikkerhedslog: {pruned} rækker før {security_cutoff:%Y-%m-%d}; "
-                        f"borgerlog: {citizen_pruned} rækker før {citizen_cutoff:%Y-%m-%d}"
-                    ),
-                    object_type="access_log",
-                )
-            del head
-            totals["access_log"] += pruned
-            totals["citizen_log"] += citizen_pruned
     return totals
+
+
+def _last_sealed_seq() -> int:
+    last = Checkpoint.objects.order_by("-number").first()
+    return int(json.loads(last.statement)["streams"]["access_log"]["last"]) if last else 0
 
 
 # --- MinLog2 ---------------------------------------------------------------------------------
@@ -375,9 +350,6 @@ def minlog_push(
 ) -> dict[str, int]:
     """Send queued accesses to MinLog; acknowledged rows are marked, failed ones wait with
     exponential back-off (1, 2, 4 … minutes, at most 6 hours) and are sent again."""
-    from sammen.access.models import MinLogOutbox
-    from sammen.citizens.models import Citizen
-    from sammen.integrations.minlog import MinLogEntry, MinLogUnavailable, minlog_client
 
     client = client or minlog_client()
     now = now or timezone.now()

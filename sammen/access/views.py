@@ -20,15 +20,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 from sammen.access import selectors, services
 from sammen.access.forms import GrantForm, ReviewForm
 from sammen.access.models import Operation
-from sammen.core.access_rules import CITIZEN, access_rule, roles
+from sammen.core.access_rules import CITIZEN, access_rule, needs
 from sammen.core.errors import ValidationFailed
 from sammen.core.forms import form_handle
 from sammen.core.presenters import datetime_text, yes_no
 from sammen.core.requests import ActorRequest, CitizenRequest
-from sammen.organisation.models import CITIZEN_DATA_ROLES, Role
+from sammen.organisation.permissions import Permission
 
 
-@access_rule(roles(*CITIZEN_DATA_ROLES))
+@access_rule(needs(Permission.BREAK_THE_GLASS))
 @require_http_methods(["GET", "POST"])
 def grant_create(request: ActorRequest, citizen_id: Any) -> HttpResponse:
     actor = request.actor
@@ -50,13 +50,13 @@ def grant_create(request: ActorRequest, citizen_id: Any) -> HttpResponse:
     )
 
 
-@access_rule(roles(Role.LEADER))
+@access_rule(needs(Permission.ACCESS_REVIEW))
 def review_queue(request: ActorRequest) -> HttpResponse:
     queue = selectors.review_queue(actor=request.actor)
     return render(request, "access/review_queue.html", {"queue": queue, "form": ReviewForm()})
 
 
-@access_rule(roles(Role.LEADER))
+@access_rule(needs(Permission.ACCESS_REVIEW))
 @require_POST
 def review_resolve(request: ActorRequest, item_id: Any) -> HttpResponse:
     actor = request.actor

@@ -1,4 +1,7 @@
-"""JSON API for citizens: search (POST, so no CPR in a URL), read, create."""
+"""JSON API for citizens: search (POST, so no CPR in a URL), read, create, update.
+
+A citizen is a versioned record: GET answers `ETag: "<version>"`; PUT needs `If-Match` with it
+(428 without, 412 with what changed when someone else saved in between; `core.etags`)."""
 
 from __future__ import annotations
 
@@ -7,9 +10,12 @@ import uuid
 from decimal import Decimal
 from typing import Any
 
+from django.http import HttpResponse
 from ninja import Field, Router, Schema, Status
 
 from sammen.citizens import selectors, services
+from sammen.core.errors import Conflict, PreconditionFailed
+from sammen.core.etags import etag, if_match_version
 from sammen.core.requests import ApiRequest
 from sammen.core.schemas import InSchema
 
@@ -48,6 +54,7 @@ class CitizenOut(CitizenListOut):
     phone: str
     gp_name: str
     preferred_language: str
+    version: int
 
 
 class CitizenIn(InSchema):
@@ -92,14 +99,43 @@ def search(request: ApiRequest, payload: SearchIn) -> dict[str, Any]:
     }
 
 
-@router.get("/{citizen_id}", response=CitizenOut)
-def get(request: ApiRequest, citizen_id: uuid.UUID) -> dict[str, Any]:
-    citizen = selectors.citizen_get(actor=request.auth, citizen_id=citizen_id)
+def _full_out(citizen: Any) -> dict[str, Any]:
     return _list_out(citizen) | {
         name: getattr(citizen, name)
         for name in CitizenOut.model_fields
         if name not in CitizenListOut.model_fields
     }
+
+
+@router.get("/{citizen_id}", response=CitizenOut)
+def get(request: ApiRequest, citizen_id: uuid.UUID, response: HttpResponse) -> dict[str, Any]:
+    citizen = selectors.citizen_get(actor=request.auth, citizen_id=citizen_id)
+    response["ETag"] = etag(citizen.version)
+    return _full_out(citizen)
+
+
+@router.put("/{citizen_id}", response=CitizenOut)
+def update(
+    request: ApiRequest, citizen_id: uuid.UUID, payload: CitizenIn, response: HttpResponse
+) -> dict[str, Any]:
+    """Replace the master data. `If-Match` with the ETag from GET is required (428 without);
+    a version someone else has changed since answers 412 with the fields they changed."""
+    version = if_match_version(request)
+    actor = request.auth
+    citizen = selectors.citizen_for_update(actor=actor, citizen_id=citizen_id)
+    try:
+        services.citizen_update(
+            actor=actor,
+            citizen=citizen,
+            data=services.CitizenInput(**payload.model_dump()),
+            version=version,
+        )
+    except Conflict as error:
+        raise PreconditionFailed(
+            error.message, changes=error.changes, current_version=error.current_version
+        ) from None
+    response["ETag"] = etag(citizen.version)
+    return _full_out(citizen)
 
 
 class CprOut(Schema):

@@ -30,6 +30,11 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
+def version_field() -> forms.IntegerField:
+    """The version of the record the person saw (hidden); the service refuses a stale one."""
+    return forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+
+
 class SearchForm(forms.Form):
     q = forms.CharField(
         label=_("Søg borger"),
@@ -65,6 +70,7 @@ class CitizenForm(forms.Form):
     preferred_language = forms.CharField(
         label=_("Foretrukket sprog"), max_length=50, initial="dansk", required=False
     )
+    version = version_field()
 
     def clean_cpr(self) -> str:
         try:
@@ -83,13 +89,14 @@ class CitizenForm(forms.Form):
 
 
 def citizen_initial(citizen: Citizen) -> dict[str, Any]:
-    names = [f for f in CitizenForm.base_fields if f != "cpr"]
+    names = [f for f in CitizenForm.base_fields if f != "cpr"]  # incl. version
     return {name: getattr(citizen, name) for name in names} | {"cpr": citizen.cpr_formatted}
 
 
 class StatusForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=CitizenStatus.choices)
     status_date = forms.DateField(label=_("Dato"), required=False, widget=DateInput)
+    version = version_field()
 
 
 class RelativeForm(forms.Form):
@@ -122,6 +129,7 @@ class ConsentForm(forms.Form):
 
 class WithdrawForm(forms.Form):
     withdrawn_on = forms.DateField(label=_("Trukket tilbage den"), widget=DateInput)
+    version = version_field()
 
 
 class ResponsibilityForm(forms.Form):

@@ -9,8 +9,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from sammen.access.lists import CitizenOwnedQuerySet
 from sammen.core.cpr import mask_cpr
-from sammen.core.models import MunicipalityScoped
+from sammen.core.models import MunicipalityScoped, Versioned
 from sammen.organisation.models import Area
 
 
@@ -28,7 +29,8 @@ class Sex(models.TextChoices):
 postcode_validator = RegexValidator(r"^\d{4}$", _("Postnummeret skal være fire cifre."))
 
 
-class Citizen(MunicipalityScoped):
+class Citizen(MunicipalityScoped, Versioned):
+    objects = CitizenOwnedQuerySet.as_manager()  # type: ignore[misc]
     cpr = models.CharField(_("CPR-nummer"), max_length=10)
     cpr_birth_part = models.CharField(max_length=6, editable=False)
     birth_date = models.DateField(_("fødselsdato"), editable=False)
@@ -120,7 +122,8 @@ class PowerOfAttorney(models.TextChoices):
     FUTURE = "fremtid", _("Fremtidsfuldmagt")
 
 
-class Relative(MunicipalityScoped):
+class Relative(MunicipalityScoped, Versioned):
+    objects = CitizenOwnedQuerySet.as_manager()  # type: ignore[misc]
     citizen = models.ForeignKey(Citizen, on_delete=models.CASCADE, related_name="relatives")
     name = models.CharField(_("navn"), max_length=200)
     relation = models.CharField(_("relation"), max_length=20, choices=Relation.choices)
@@ -154,8 +157,10 @@ class ConsentScope(models.TextChoices):
     SOCIAL = "sociale", _("Sociale forhold")
 
 
-class Consent(MunicipalityScoped):
+class Consent(MunicipalityScoped, Versioned):
     """What may be shared with which area, on what basis, given/withdrawn when and by whom."""
+
+    objects = CitizenOwnedQuerySet.as_manager()  # type: ignore[misc]
 
     citizen = models.ForeignKey(Citizen, on_delete=models.CASCADE, related_name="consents")
     area = models.CharField(_("modtagende område"), max_length=30, choices=Area.choices)
@@ -188,8 +193,10 @@ class Consent(MunicipalityScoped):
         return self.given_on <= on and (self.withdrawn_on is None or self.withdrawn_on > on)
 
 
-class Responsibility(MunicipalityScoped):
+class Responsibility(MunicipalityScoped, Versioned):
     """The unit responsible for the citizen in one area, from `since` until `until`."""
+
+    objects = CitizenOwnedQuerySet.as_manager()  # type: ignore[misc]
 
     citizen = models.ForeignKey(Citizen, on_delete=models.CASCADE, related_name="responsibilities")
     area = models.CharField(_("område"), max_length=30, choices=Area.choices)

@@ -14,13 +14,14 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 
 from sammen.access import gate, policy
+from sammen.access.lists import record_many
 from sammen.access.log import access_log_record
-from sammen.access.models import ChangeLogEntry, Operation, Outcome
-from sammen.citizens.models import Citizen, Consent, Relative, Responsibility
+from sammen.access.models import ChangeLogEntry, Operation, Outcome, Purpose
+from sammen.citizens.models import Citizen, CitizenStatus, Consent, Relative, Responsibility
 from sammen.citizens.text import tokens
 from sammen.core.actor import Actor
 from sammen.core.cpr import mask_cpr
-from sammen.core.errors import NotFound, ValidationFailed
+from sammen.core.errors import ValidationFailed
 from sammen.core.ids import parse_uuid
 
 _FULL_CPR = re.compile(r"^[0-9]{6}-?[0-9]{4}$")
@@ -33,20 +34,10 @@ def _scoped(actor: Actor) -> QuerySet[Citizen]:
     return Citizen.objects.for_municipality(actor.municipality)
 
 
-def citizen_find(*, actor: Actor, citizen_id: Any, object_type: str = "citizen") -> Citizen:
-    """The citizen row in the actor's municipality, before any policy check (callers pass it
-    to `access.gate.citizen_read` or a service). Missing, malformed and foreign ids all answer
-    NotFound, and the attempt is logged without saying which it was."""
-    try:
-        pk = parse_uuid(citizen_id)
-    except NotFound:
-        raise gate.unknown_id_logged(
-            actor=actor, object_id=citizen_id, object_type=object_type
-        ) from None
-    citizen = _scoped(actor).filter(pk=pk).first()
-    if citizen is None:
-        raise gate.unknown_id_logged(actor=actor, object_id=pk, object_type=object_type)
-    return citizen
+def citizen_row(actor: Actor, pk: uuid.UUID) -> Citizen | None:
+    """How the access gate loads a citizen of the actor's municipality (registered in
+    CitizensConfig.ready); nothing else calls it: reads go through `gate.citizen_open`."""
+    return _scoped(actor).filter(pk=pk).first()
 
 
 def citizen_get(
@@ -58,21 +49,27 @@ def citizen_get(
     area: str | None = None,
 ) -> Citizen:
     """One citizen, after the policy said yes and the access-log row is written."""
-    citizen = citizen_find(actor=actor, citizen_id=citizen_id)
-    gate.citizen_read(
-        actor=actor, citizen=citizen, operation=operation, object_type=object_type, area=area
+    access = gate.citizen_open(
+        actor=actor,
+        citizen_id=citizen_id,
+        operation=operation,
+        object_type=object_type,
+        area=area,
     )
-    return citizen
+    return access.citizen  # type: ignore[no-any-return]
 
 
 def citizen_for_update(*, actor: Actor, citizen_id: Any) -> Citizen:
     """The row a write service will change; a refusal is logged here, the write by the
     service."""
-    citizen = citizen_find(actor=actor, citizen_id=citizen_id)
-    gate.citizen_read(
-        actor=actor, citizen=citizen, operation=Operation.UPDATE, action="update", log=False
+    access = gate.citizen_open(
+        actor=actor,
+        citizen_id=citizen_id,
+        operation=Operation.UPDATE,
+        action="update",
+        log=False,
     )
-    return citizen
+    return access.citizen  # type: ignore[no-any-return]
 
 
 @dataclass(frozen=True)
@@ -209,3 +206,21 @@ def consent_for_update(*, actor: Actor, consent_id: Any) -> Consent:
 def citizen_ids_in(*, actor: Actor, ids: list[uuid.UUID]) -> set[uuid.UUID]:
     """Which of these ids are citizens the actor's municipality holds (for other modules)."""
     return set(_scoped(actor).filter(pk__in=ids).values_list("pk", flat=True))
+
+
+@dataclass(frozen=True)
+class CitizenList:
+    citizens: list[Citizen]
+    total: int
+
+
+@transaction.atomic
+def citizen_list_mine(*, actor: Actor, limit: int = SEARCH_LIMIT) -> CitizenList:
+    """The citizens the actor works with ("Mine borgere"): the list kernel in a few lines —
+    the policy as a queryset filter, one log statement for everyone shown."""
+    rows = Citizen.objects.visible_to(actor, purpose=Purpose.CARE_RELATION).filter(
+        status=CitizenStatus.ACTIVE
+    )
+    shown = list(rows.order_by("last_name", "first_name", "pk")[:limit])
+    record_many(actor=actor, rows=shown, object_type="citizen_list")
+    return CitizenList(shown, rows.count() if len(shown) == limit else len(shown))

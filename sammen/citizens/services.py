@@ -1,5 +1,7 @@
-"""Writes to the citizen registry. Each is atomic, checks the policy, and writes the change log
-and the access log in the same transaction."""
+"""Writes to the citizen registry, each through the write kernel (`access.writes`): the policy
+once, one durable transaction, the change log from a diff, the access log. An update passes the
+`version` the person saw; a stale one raises Conflict (409) with what changed since. `version`
+None skips that check (callers with no person and no screen behind them)."""
 
 from __future__ import annotations
 
@@ -12,10 +14,8 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from sammen.access import policy
-from sammen.access.changelog import change_log_record, diff
-from sammen.access.log import access_log_record
 from sammen.access.models import Operation
+from sammen.access.writes import citizen_write, citizen_write_service
 from sammen.citizens.models import (
     Citizen,
     CitizenStatus,
@@ -87,129 +87,111 @@ def _search_fields(values: dict[str, Any]) -> dict[str, str]:
     }
 
 
-def _log_write(
-    actor: Actor, citizen: Citizen, decision: policy.Decision, object_type: str = "citizen"
-) -> None:
-    access_log_record(
-        actor=actor,
-        citizen_ids=[citizen.pk],
-        operation=Operation.UPDATE,
-        purpose=decision.purpose,
-        grant_id=decision.grant_id,
-        object_type=object_type,
-    )
+# What the change log shows of a citizen (CPR masked there); derived fields are left out.
+LOGGED_FIELDS = (*(f.name for f in fields(CitizenInput)), "status", "status_date")
 
 
-def _snapshot(citizen: Citizen) -> dict[str, Any]:
-    return {f.name: getattr(citizen, f.name) for f in fields(CitizenInput)} | {
-        "status": citizen.status,
-        "status_date": citizen.status_date,
-    }
-
-
-@transaction.atomic
+@citizen_write_service
 def citizen_create(*, actor: Actor, data: CitizenInput) -> Citizen:
-    policy.citizen_write_require(actor=actor)
-    cpr, values = _validated(data)
-    if Citizen.objects.for_municipality(actor.municipality).filter(cpr=cpr.digits).exists():
-        raise ValidationFailed(
-            "Borgeren findes allerede.",
-            {"cpr": ["Der findes allerede en borger med dette CPR-nummer i kommunen."]},
+    with citizen_write(actor=actor, operation=Operation.CREATE) as write:
+        cpr, values = _validated(data)
+        if Citizen.objects.for_municipality(actor.municipality).filter(cpr=cpr.digits).exists():
+            raise ValidationFailed(
+                "Borgeren findes allerede.",
+                {"cpr": ["Der findes allerede en borger med dette CPR-nummer i kommunen."]},
+            )
+        citizen = Citizen(
+            municipality=actor.municipality,
+            cpr=cpr.digits,
+            cpr_birth_part=cpr.digits[:6],
+            birth_date=cpr.birth_date,
+            sex=cpr.sex,
+            **values,
+            **_search_fields(values),
         )
-    citizen = Citizen(
-        municipality=actor.municipality,
-        cpr=cpr.digits,
-        cpr_birth_part=cpr.digits[:6],
-        birth_date=cpr.birth_date,
-        sex=cpr.sex,
-        **values,
-        **_search_fields(values),
-    )
-    try:
-        with transaction.atomic():
-            citizen.save()
-    except IntegrityError:  # a concurrent create of the same CPR
-        raise ValidationFailed(
-            "Borgeren findes allerede.",
-            {"cpr": ["Der findes allerede en borger med dette CPR-nummer i kommunen."]},
-        ) from None
-    change_log_record(
-        actor=actor,
-        citizen_id=citizen.pk,
-        obj=citizen,
-        action="create",
-        changes=diff({}, _snapshot(citizen)),
-    )
-    # Whoever registers the citizen works with them: their unit becomes responsible in its
-    # area until someone moves the responsibility (so the creator can open the record).
-    Responsibility.objects.create(
-        municipality=actor.municipality,
-        citizen=citizen,
-        area=actor.unit.area,
-        unit=actor.unit,
-        since=timezone.localdate(),
-    )
-    access_log_record(actor=actor, citizen_ids=[citizen.pk], operation=Operation.CREATE)
+        try:
+            with transaction.atomic():
+                citizen.save()
+        except IntegrityError:  # a concurrent create of the same CPR
+            raise ValidationFailed(
+                "Borgeren findes allerede.",
+                {"cpr": ["Der findes allerede en borger med dette CPR-nummer i kommunen."]},
+            ) from None
+        write.created(citizen, logged={name: getattr(citizen, name) for name in LOGGED_FIELDS})
+        # Whoever registers the citizen works with them: their unit becomes responsible in its
+        # area until someone moves the responsibility (so the creator can open the record).
+        responsibility = Responsibility.objects.create(
+            municipality=actor.municipality,
+            citizen=citizen,
+            area=actor.unit.area,
+            unit=actor.unit,
+            since=timezone.localdate(),
+        )
+        write.created(responsibility, logged={"unit": actor.unit.name, "area": actor.unit.area})
     return citizen
 
 
-@transaction.atomic
-def citizen_update(*, actor: Actor, citizen: Citizen, data: CitizenInput) -> Citizen:
-    decision = policy.citizen_require(actor=actor, citizen=citizen, action="update")
-    cpr, values = _validated(data)
-    duplicate = (
-        Citizen.objects.for_municipality(actor.municipality)
-        .filter(cpr=cpr.digits)
-        .exclude(pk=citizen.pk)
-    )
-    if duplicate.exists():
-        raise ValidationFailed(
-            "CPR-nummeret er i brug.",
-            {"cpr": ["Der findes allerede en borger med dette CPR-nummer i kommunen."]},
+@citizen_write_service
+def citizen_update(
+    *, actor: Actor, citizen: Citizen, data: CitizenInput, version: int | None = None
+) -> Citizen:
+    with citizen_write(actor=actor, citizen=citizen) as write:
+        cpr, values = _validated(data)
+        duplicate = (
+            Citizen.objects.for_municipality(actor.municipality)
+            .filter(cpr=cpr.digits)
+            .exclude(pk=citizen.pk)
         )
-    before = _snapshot(citizen)
-    citizen.cpr, citizen.cpr_birth_part = cpr.digits, cpr.digits[:6]
-    citizen.birth_date, citizen.sex = cpr.birth_date, cpr.sex
-    for name, value in (values | _search_fields(values)).items():
-        setattr(citizen, name, value)
-    citizen.save()
-    change_log_record(
-        actor=actor,
-        citizen_id=citizen.pk,
-        obj=citizen,
-        action="update",
-        changes=diff(before, _snapshot(citizen)),
-    )
-    _log_write(actor, citizen, decision)
+        if duplicate.exists():
+            raise ValidationFailed(
+                "CPR-nummeret er i brug.",
+                {"cpr": ["Der findes allerede en borger med dette CPR-nummer i kommunen."]},
+            )
+        write.update(
+            citizen,
+            version=version,
+            values={
+                "cpr": cpr.digits,
+                "cpr_birth_part": cpr.digits[:6],
+                "birth_date": cpr.birth_date,
+                "sex": cpr.sex,
+            }
+            | values
+            | _search_fields(values),
+            logged=LOGGED_FIELDS,
+        )
     return citizen
 
 
-@transaction.atomic
+@citizen_write_service
 def citizen_set_status(
-    *, actor: Actor, citizen: Citizen, status: str, on: dt.date | None
+    *,
+    actor: Actor,
+    citizen: Citizen,
+    status: str,
+    on: dt.date | None,
+    version: int | None = None,
 ) -> Citizen:
     """Move away or record a death (with date); back to active clears the date."""
-    decision = policy.citizen_require(actor=actor, citizen=citizen, action="update")
-    if status not in CitizenStatus.values:
-        raise ValidationFailed(field_errors={"status": ["Vælg en gyldig status."]})
-    if status != CitizenStatus.ACTIVE and on is None:
-        raise ValidationFailed(field_errors={"status_date": ["Angiv datoen."]})
-    if on is not None and on > timezone.localdate():
-        raise ValidationFailed(field_errors={"status_date": ["Datoen må ikke ligge i fremtiden."]})
-    if on is not None and on < citizen.birth_date:
-        raise ValidationFailed(field_errors={"status_date": ["Datoen ligger før fødslen."]})
-    before = _snapshot(citizen)
-    citizen.status = status
-    citizen.status_date = None if status == CitizenStatus.ACTIVE else on
-    citizen.save(update_fields=["status", "status_date", "updated_at"])
-    change_log_record(
-        actor=actor,
-        citizen_id=citizen.pk,
-        obj=citizen,
-        action="update",
-        changes=diff(before, _snapshot(citizen)),
-    )
-    _log_write(actor, citizen, decision)
+    with citizen_write(actor=actor, citizen=citizen) as write:
+        if status not in CitizenStatus.values:
+            raise ValidationFailed(field_errors={"status": ["Vælg en gyldig status."]})
+        if status != CitizenStatus.ACTIVE and on is None:
+            raise ValidationFailed(field_errors={"status_date": ["Angiv datoen."]})
+        if on is not None and on > timezone.localdate():
+            raise ValidationFailed(
+                field_errors={"status_date": ["Datoen må ikke ligge i fremtiden."]}
+            )
+        if on is not None and on < citizen.birth_date:
+            raise ValidationFailed(field_errors={"status_date": ["Datoen ligger før fødslen."]})
+        write.update(
+            citizen,
+            version=version,
+            values={
+                "status": status,
+                "status_date": None if status == CitizenStatus.ACTIVE else on,
+            },
+        )
     return citizen
 
 
@@ -224,49 +206,33 @@ class RelativeInput:
     power_of_attorney_note: str = ""
 
 
-@transaction.atomic
+@citizen_write_service
 def relative_add(*, actor: Actor, citizen: Citizen, data: RelativeInput) -> Relative:
-    decision = policy.citizen_require(actor=actor, citizen=citizen, action="update")
-    if not data.name.strip():
-        raise ValidationFailed(field_errors={"name": ["Skriv den pårørendes navn."]})
-    if data.power_of_attorney and not data.power_of_attorney_note.strip():
-        raise ValidationFailed(
-            field_errors={"power_of_attorney_note": ["Beskriv, hvad fuldmagten omfatter."]}
+    with citizen_write(actor=actor, citizen=citizen, object_type="relative") as write:
+        if not data.name.strip():
+            raise ValidationFailed(field_errors={"name": ["Skriv den pårørendes navn."]})
+        if data.power_of_attorney and not data.power_of_attorney_note.strip():
+            raise ValidationFailed(
+                field_errors={"power_of_attorney_note": ["Beskriv, hvad fuldmagten omfatter."]}
+            )
+        if data.is_primary_contact:  # one primary contact: the previous one stops being it
+            for previous in citizen.relatives.filter(is_primary_contact=True):
+                write.update(previous, version=None, values={"is_primary_contact": False})
+        values = asdict(data) | {"name": data.name.strip()}
+        relative = Relative.objects.create(
+            municipality=actor.municipality, citizen=citizen, **values
         )
-    if data.is_primary_contact:
-        citizen.relatives.filter(is_primary_contact=True).update(is_primary_contact=False)
-    relative = Relative.objects.create(
-        municipality=actor.municipality,
-        citizen=citizen,
-        **asdict(data) | {"name": data.name.strip()},
-    )
-    change_log_record(
-        actor=actor,
-        citizen_id=citizen.pk,
-        obj=relative,
-        action="create",
-        changes=diff({}, asdict(data)),
-    )
-    _log_write(actor, citizen, decision, "relative")
+        write.created(relative, logged=values)
     return relative
 
 
-@transaction.atomic
-def relative_remove(*, actor: Actor, relative: Relative) -> None:
-    citizen = relative.citizen
-    decision = policy.citizen_require(actor=actor, citizen=citizen, action="update")
-    change_log_record(
-        actor=actor,
-        citizen_id=citizen.pk,
-        obj=relative,
-        action="delete",
-        changes={"name": [relative.name, None], "relation": [relative.relation, None]},
-    )
-    relative.delete()
-    _log_write(actor, citizen, decision, "relative")
+@citizen_write_service
+def relative_remove(*, actor: Actor, relative: Relative, version: int | None = None) -> None:
+    with citizen_write(actor=actor, citizen=relative.citizen, object_type="relative") as write:
+        write.delete(relative, version=version, logged=("name", "relation"))
 
 
-@transaction.atomic
+@citizen_write_service
 def consent_give(
     *,
     actor: Actor,
@@ -278,93 +244,90 @@ def consent_give(
     given_on: dt.date,
     note: str = "",
 ) -> Consent:
-    decision = policy.citizen_require(actor=actor, citizen=citizen, action="change_access")
-    if basis == ConsentBasis.LEGAL and not legal_basis.strip():
-        raise ValidationFailed(
-            field_errors={"legal_basis": ["Angiv lovhjemlen, fx Retssikkerhedsloven § 12 c."]}
+    with citizen_write(
+        actor=actor, citizen=citizen, action="change_access", object_type="consent"
+    ) as write:
+        if basis == ConsentBasis.LEGAL and not legal_basis.strip():
+            raise ValidationFailed(
+                field_errors={"legal_basis": ["Angiv lovhjemlen, fx Retssikkerhedsloven § 12 c."]}
+            )
+        if given_on > timezone.localdate():
+            raise ValidationFailed(field_errors={"given_on": ["Datoen må ikke ligge i fremtiden."]})
+        consent = Consent.objects.create(
+            municipality=actor.municipality,
+            citizen=citizen,
+            area=area,
+            scope=scope,
+            basis=basis,
+            legal_basis=legal_basis.strip(),
+            given_on=given_on,
+            note=note.strip(),
+            recorded_by=actor.staff,
         )
-    if given_on > timezone.localdate():
-        raise ValidationFailed(field_errors={"given_on": ["Datoen må ikke ligge i fremtiden."]})
-    consent = Consent.objects.create(
-        municipality=actor.municipality,
-        citizen=citizen,
-        area=area,
-        scope=scope,
-        basis=basis,
-        legal_basis=legal_basis.strip(),
-        given_on=given_on,
-        note=note.strip(),
-        recorded_by=actor.staff,
-    )
-    change_log_record(
-        actor=actor,
-        citizen_id=citizen.pk,
-        obj=consent,
-        action="create",
-        changes=diff({}, {"area": area, "scope": scope, "basis": basis, "given_on": given_on}),
-    )
-    _log_write(actor, citizen, decision, "consent")
+        write.created(
+            consent, logged={"area": area, "scope": scope, "basis": basis, "given_on": given_on}
+        )
     return consent
 
 
-@transaction.atomic
-def consent_withdraw(*, actor: Actor, consent: Consent, withdrawn_on: dt.date) -> Consent:
-    citizen = consent.citizen
-    decision = policy.citizen_require(actor=actor, citizen=citizen, action="change_access")
-    if consent.withdrawn_on is not None:
-        raise ValidationFailed("Samtykket er allerede trukket tilbage.")
-    if withdrawn_on < consent.given_on:
-        raise ValidationFailed(
-            field_errors={"withdrawn_on": ["Datoen ligger før samtykket blev givet."]}
+@citizen_write_service
+def consent_withdraw(
+    *, actor: Actor, consent: Consent, withdrawn_on: dt.date, version: int | None = None
+) -> Consent:
+    with citizen_write(
+        actor=actor, citizen=consent.citizen, action="change_access", object_type="consent"
+    ) as write:
+        write.lock(consent, version=version)
+        if consent.withdrawn_on is not None:
+            raise ValidationFailed("Samtykket er allerede trukket tilbage.")
+        if withdrawn_on < consent.given_on:
+            raise ValidationFailed(
+                field_errors={"withdrawn_on": ["Datoen ligger før samtykket blev givet."]}
+            )
+        write.update(
+            consent,
+            version=None,  # checked under the lock above
+            values={"withdrawn_on": withdrawn_on, "withdrawn_by": actor.staff},
+            logged=("withdrawn_on",),
         )
-    consent.withdrawn_on, consent.withdrawn_by = withdrawn_on, actor.staff
-    consent.save(update_fields=["withdrawn_on", "withdrawn_by", "updated_at"])
-    change_log_record(
-        actor=actor,
-        citizen_id=citizen.pk,
-        obj=consent,
-        action="update",
-        changes={"withdrawn_on": [None, withdrawn_on.isoformat()]},
-    )
-    _log_write(actor, citizen, decision, "consent")
     return consent
 
 
-@transaction.atomic
+@citizen_write_service
 def responsibility_set(
     *, actor: Actor, citizen: Citizen, unit: OrgUnit, since: dt.date
 ) -> Responsibility:
-    """Make `unit` responsible for the citizen in the unit's area; the previous one ends."""
-    decision = policy.citizen_require(actor=actor, citizen=citizen, action="change_access")
-    if unit.municipality_id != actor.municipality.pk:
-        raise NotFound()
-    if not unit.is_active:
-        raise ValidationFailed(field_errors={"unit": ["Enheden er lukket."]})
-    if since > timezone.localdate():
-        raise ValidationFailed(
-            field_errors={"since": ["Datoen må ikke ligge i fremtiden; skift ansvar på dagen."]}
+    """Make `unit` responsible for the citizen in the unit's area; the previous one ends.
+    Two people moving the responsibility at once both succeed in turn (each move is a new row,
+    the rows are locked while the current one is ended); nothing is overwritten."""
+    with citizen_write(
+        actor=actor, citizen=citizen, action="change_access", object_type="responsibility"
+    ) as write:
+        if unit.municipality_id != actor.municipality.pk:
+            raise NotFound()
+        if not unit.is_active:
+            raise ValidationFailed(field_errors={"unit": ["Enheden er lukket."]})
+        if since > timezone.localdate():
+            raise ValidationFailed(
+                field_errors={"since": ["Datoen må ikke ligge i fremtiden; skift ansvar på dagen."]}
+            )
+        open_ = list(
+            Responsibility.objects.select_for_update().filter(
+                citizen=citizen, area=unit.area, until__isnull=True
+            )
         )
-    current = Responsibility.objects.filter(
-        citizen=citizen, area=unit.area, until__isnull=True
-    ).first()
-    if current is not None and current.unit_id == unit.pk:
-        return current  # already responsible: nothing changes
-    if current is not None and since < current.since:
-        raise ValidationFailed(
-            field_errors={"since": ["Datoen ligger før den nuværende enheds ansvar begyndte."]}
+        current = open_[0] if open_ else None
+        if current is not None and current.unit_id == unit.pk:
+            write.unchanged()
+            return current  # already responsible: nothing changes
+        if current is not None and since < current.since:
+            raise ValidationFailed(
+                field_errors={"since": ["Datoen ligger før den nuværende enheds ansvar begyndte."]}
+            )
+        for ending in open_:
+            write.update(ending, version=None, values={"until": since})
+        responsibility = Responsibility.objects.create(
+            municipality=actor.municipality, citizen=citizen, area=unit.area, unit=unit, since=since
         )
-    Responsibility.objects.filter(citizen=citizen, area=unit.area, until__isnull=True).update(
-        until=since
-    )
-    responsibility = Responsibility.objects.create(
-        municipality=actor.municipality, citizen=citizen, area=unit.area, unit=unit, since=since
-    )
-    change_log_record(
-        actor=actor,
-        citizen_id=citizen.pk,
-        obj=responsibility,
-        action="create",
-        changes={"unit": [None, unit.name], "area": [None, unit.area]},
-    )
-    _log_write(actor, citizen, decision, "responsibility")
+        write.created(responsibility, logged={"unit": unit.name, "area": unit.area})
     return responsibility

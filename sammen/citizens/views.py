@@ -25,16 +25,23 @@ from sammen.citizens.forms import (
     WithdrawForm,
     citizen_initial,
 )
-from sammen.core.access_rules import access_rule, roles
+from sammen.core.access_rules import access_rule, needs
 from sammen.core.errors import ValidationFailed
 from sammen.core.forms import form_add_domain_errors, form_handle
 from sammen.core.requests import ActorRequest
-from sammen.organisation.models import CITIZEN_DATA_ROLES
-
-CITIZEN_WORK = roles(*CITIZEN_DATA_ROLES)
+from sammen.organisation.permissions import Permission
 
 
-@access_rule(CITIZEN_WORK)
+def _posted_version(request: ActorRequest) -> int | None:
+    value = request.POST.get("version", "")
+    return int(value) if value.isdigit() and len(value) < 10 else None
+
+
+def _without_version(data: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in data.items() if k != "version"}
+
+
+@access_rule(needs(Permission.CITIZEN_READ))
 @require_http_methods(["GET", "POST"])
 def citizen_search(request: ActorRequest) -> HttpResponse:
     """The search box posts, so a CPR number typed into it never lands in a URL or access log."""
@@ -51,14 +58,14 @@ def citizen_search(request: ActorRequest) -> HttpResponse:
     return render(request, "citizens/search.html", context, status=422 if form.errors else 200)
 
 
-@access_rule(CITIZEN_WORK)
+@access_rule(needs(Permission.CITIZEN_READ, Permission.CITIZEN_WRITE))
 @require_http_methods(["GET", "POST"])
 def citizen_create(request: ActorRequest) -> HttpResponse:
     return form_handle(
         request,
         CitizenForm(request.POST or None),
         save=lambda data: services.citizen_create(
-            actor=request.actor, data=services.CitizenInput(**data)
+            actor=request.actor, data=services.CitizenInput(**_without_version(data))
         ),
         success_message=lambda citizen: _("%(name)s er oprettet.") % {"name": citizen.full_name},
         success_url=lambda citizen: _overview_url(citizen.pk),
@@ -71,7 +78,7 @@ def _overview_url(citizen_id: Any) -> str:
     return reverse("citizens:overview", kwargs={"citizen_id": citizen_id})
 
 
-@access_rule(CITIZEN_WORK)
+@access_rule(needs(Permission.CITIZEN_READ))
 def citizen_overview(request: ActorRequest, citizen_id: Any) -> HttpResponse:
     actor = request.actor
     overview = selectors.citizen_overview(actor=actor, citizen_id=citizen_id)
@@ -85,13 +92,15 @@ def citizen_overview(request: ActorRequest, citizen_id: Any) -> HttpResponse:
             "o": overview,
             "citizen": overview.citizen,
             "sections": rendered_sections,
-            "status_form": StatusForm(initial={"status": overview.citizen.status}),
+            "status_form": StatusForm(
+                initial={"status": overview.citizen.status, "version": overview.citizen.version}
+            ),
             "today": timezone.localdate(),
         },
     )
 
 
-@access_rule(CITIZEN_WORK)
+@access_rule(needs(Permission.CITIZEN_READ))
 @require_POST
 def citizen_cpr_reveal(request: ActorRequest, citizen_id: Any) -> HttpResponse:
     """Show the full CPR number on request; the look is logged on its own."""
@@ -101,7 +110,7 @@ def citizen_cpr_reveal(request: ActorRequest, citizen_id: Any) -> HttpResponse:
     return render(request, "citizens/overview.html#cpr", {"citizen": citizen, "cpr_shown": True})
 
 
-@access_rule(CITIZEN_WORK)
+@access_rule(needs(Permission.CITIZEN_READ, Permission.CITIZEN_WRITE))
 @require_http_methods(["GET", "POST"])
 def citizen_edit(request: ActorRequest, citizen_id: Any) -> HttpResponse:
     actor = request.actor
@@ -113,7 +122,10 @@ def citizen_edit(request: ActorRequest, citizen_id: Any) -> HttpResponse:
         request,
         CitizenForm(request.POST or None, initial=citizen_initial(citizen)),
         save=lambda data: services.citizen_update(
-            actor=actor, citizen=citizen, data=services.CitizenInput(**data)
+            actor=actor,
+            citizen=citizen,
+            data=services.CitizenInput(**_without_version(data)),
+            version=data["version"],
         ),
         success_message=_("Oplysningerne er gemt."),
         success_url=_overview_url(citizen.pk),
@@ -122,7 +134,7 @@ def citizen_edit(request: ActorRequest, citizen_id: Any) -> HttpResponse:
     )
 
 
-@access_rule(CITIZEN_WORK)
+@access_rule(needs(Permission.CITIZEN_READ, Permission.CITIZEN_WRITE))
 @require_POST
 def citizen_status(request: ActorRequest, citizen_id: Any) -> HttpResponse:
     actor = request.actor
@@ -131,7 +143,11 @@ def citizen_status(request: ActorRequest, citizen_id: Any) -> HttpResponse:
         request,
         StatusForm(request.POST),
         save=lambda data: services.citizen_set_status(
-            actor=actor, citizen=citizen, status=data["status"], on=data["status_date"]
+            actor=actor,
+            citizen=citizen,
+            status=data["status"],
+            on=data["status_date"],
+            version=data["version"],
         ),
         success_message=_("Status er opdateret."),
         success_url=_overview_url(citizen.pk),
@@ -170,7 +186,7 @@ def _simple_form(
     )
 
 
-@access_rule(CITIZEN_WORK)
+@access_rule(needs(Permission.CITIZEN_READ, Permission.CITIZEN_WRITE))
 @require_http_methods(["GET", "POST"])
 def relative_add(request: ActorRequest, citizen_id: Any) -> HttpResponse:
     actor = request.actor
@@ -187,18 +203,18 @@ def relative_add(request: ActorRequest, citizen_id: Any) -> HttpResponse:
     )
 
 
-@access_rule(CITIZEN_WORK)
+@access_rule(needs(Permission.CITIZEN_READ, Permission.CITIZEN_WRITE))
 @require_POST
 def relative_remove(request: ActorRequest, relative_id: Any) -> HttpResponse:
     actor = request.actor
     relative = selectors.relative_for_update(actor=actor, relative_id=relative_id)
     citizen_id = relative.citizen_id
-    services.relative_remove(actor=actor, relative=relative)
+    services.relative_remove(actor=actor, relative=relative, version=_posted_version(request))
     messages.success(request, _("Den pårørende er fjernet."))
     return redirect("citizens:overview", citizen_id=citizen_id)
 
 
-@access_rule(CITIZEN_WORK)
+@access_rule(needs(Permission.CITIZEN_READ, Permission.CITIZEN_WRITE))
 @require_http_methods(["GET", "POST"])
 def consent_give(request: ActorRequest, citizen_id: Any) -> HttpResponse:
     actor = request.actor
@@ -213,7 +229,7 @@ def consent_give(request: ActorRequest, citizen_id: Any) -> HttpResponse:
     )
 
 
-@access_rule(CITIZEN_WORK)
+@access_rule(needs(Permission.CITIZEN_READ, Permission.CITIZEN_WRITE))
 @require_http_methods(["GET", "POST"])
 def consent_withdraw(request: ActorRequest, consent_id: Any) -> HttpResponse:
     actor = request.actor
@@ -223,16 +239,22 @@ def consent_withdraw(request: ActorRequest, consent_id: Any) -> HttpResponse:
     return _simple_form(
         request,
         consent.citizen,
-        WithdrawForm(request.POST or None, initial={"withdrawn_on": timezone.localdate()}),
+        WithdrawForm(
+            request.POST or None,
+            initial={"withdrawn_on": timezone.localdate(), "version": consent.version},
+        ),
         _("Træk samtykke tilbage"),
         save=lambda data: services.consent_withdraw(
-            actor=actor, consent=consent, withdrawn_on=data["withdrawn_on"]
+            actor=actor,
+            consent=consent,
+            withdrawn_on=data["withdrawn_on"],
+            version=data["version"],
         ),
         message=_("Samtykket er trukket tilbage."),
     )
 
 
-@access_rule(CITIZEN_WORK)
+@access_rule(needs(Permission.CITIZEN_READ, Permission.CITIZEN_WRITE))
 @require_http_methods(["GET", "POST"])
 def responsibility_set(request: ActorRequest, citizen_id: Any) -> HttpResponse:
     actor = request.actor

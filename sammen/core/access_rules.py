@@ -14,6 +14,8 @@ from typing import Any, TypeVar
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
+from sammen.core.errors import Forbidden
+
 ViewFunc = TypeVar("ViewFunc", bound=Callable[..., Any])
 
 # Set on the request by organisation.middleware.ActorMiddleware.
@@ -24,19 +26,19 @@ AUTH_COMPLETE = "authenticated"
 
 @dataclass(frozen=True)
 class Rule:
-    """Who may call a view. `roles` empty means any role; `delegated` means the framework
-    behind the URL (django-ninja auth, Django admin's site check) enforces it."""
+    """Who may call a view. `permissions` empty means any actor; otherwise the actor must hold
+    every one (`needs`). `delegated` means the framework behind the URL (django-ninja auth,
+    Django admin's site check) enforces it."""
 
     name: str
     needs_login: bool = True
     needs_actor: bool = False
-    roles: frozenset[str] = field(default_factory=frozenset)
+    permissions: frozenset[str] = field(default_factory=frozenset)
     allow_mfa_pending: bool = False
     delegated: bool = False
     needs_citizen: bool = False
 
     def check(self, request: HttpRequest) -> HttpResponse | None:
-        from sammen.core.errors import Forbidden
 
         if self.delegated or not self.needs_login:
             return None
@@ -54,7 +56,7 @@ class Rule:
         actor = getattr(request, "actor", None)
         if self.needs_actor and actor is None:
             raise Forbidden("Du har ingen aktiv rolle i en enhed. Kontakt din administrator.")
-        if self.roles and (actor is None or actor.role not in self.roles):
+        if self.permissions and (actor is None or not self.permissions <= actor.permissions):
             raise Forbidden("Din aktive rolle giver ikke adgang til denne side.")
         return None
 
@@ -78,8 +80,10 @@ DELEGATED_ADMIN = Rule("django_admin", delegated=True)
 DELEGATED_API = Rule("api", delegated=True)
 
 
-def roles(*names: str) -> Rule:
-    return Rule("roles:" + ",".join(sorted(names)), needs_actor=True, roles=frozenset(names))
+def needs(*permissions: str) -> Rule:
+    """The actor must hold every permission (see sammen.organisation.permissions)."""
+    names = [str(p) for p in permissions]
+    return Rule("needs:" + ",".join(sorted(names)), needs_actor=True, permissions=frozenset(names))
 
 
 def access_rule(rule: Rule) -> Callable[[ViewFunc], ViewFunc]:

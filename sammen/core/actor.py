@@ -21,10 +21,13 @@ class Actor:
     # Request context for the access log; empty outside a request (commands, tasks).
     request_id: str = ""
     client_ip: str = ""
+    # What the role may do, from organisation.permissions when the actor is built; empty
+    # means nothing (deny by default).
+    permissions: frozenset[str] = frozenset()
 
     @property
     def municipality_id(self) -> object:
         return self.municipality.pk
 
-    def has_role(self, *roles: str) -> bool:
-        return self.role in roles
+    def has_permission(self, permission: str) -> bool:
+        return permission in self.permissions

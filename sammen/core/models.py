@@ -41,3 +41,13 @@ class MunicipalityScoped(BaseModel):
 
     class Meta:
         abstract = True
+
+
+class Versioned(models.Model):
+    """An editable record: `version` goes up by one with every change, so a write based on an
+    older version is refused (`access.writes`, `core.errors.Conflict`; API: ETag/If-Match)."""
+
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        abstract = True

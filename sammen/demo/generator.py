@@ -2,7 +2,7 @@
 
 `municipality_generate` fills one municipality (new, or an existing one such as the small demo's
 Greve) with a believable population, deterministically for a seed, with bulk inserts, and then
-calls every data stream registered in `sammen.demo.streams` with the same `DemoContext`.
+calls every data stream registered in `sammen.core.demo_streams` with the same `DemoContext`.
 The people themselves (fictitious CPR numbers, ages, addresses, relatives) come from
 `sammen.demo.population`, whose docstring states the CPR rule.
 
@@ -44,6 +44,7 @@ from sammen.citizens.models import (
     Responsibility,
 )
 from sammen.citizens.text import fold
+from sammen.core.demo_streams import DemoContext, streams_all
 from sammen.demo.population import (
     BIRTH_ANCHOR,
     DISTRICTS,
@@ -52,7 +53,6 @@ from sammen.demo.population import (
     age_at_anchor,
     citizen_plans,
 )
-from sammen.demo.streams import DemoContext, streams_all
 from sammen.organisation.models import (
     Area,
     Membership,

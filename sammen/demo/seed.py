@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from sammen.citizens.models import CitizenAccount, Responsibility
 from sammen.demo.generator import GenerationResult, Progress, municipality_generate
 from sammen.organisation.models import (
     Area,
@@ -89,6 +90,8 @@ STAFF: list[tuple[str, str, str, str, list[tuple[str, str]]]] = [
     ("direktion", "Lone", "Rasmussen", Profession.MANAGER, [("sso", Role.DIRECTOR)]),
     ("politiker", "Kim", "Thomsen", Profession.POLITICIAN, [("sso", Role.POLITICIAN)]),
     ("admin", "Anders", "Berg", Profession.ADMINISTRATIVE, [("sso", Role.ADMINISTRATOR)]),
+    # A role with permissions needs a second administrator's approval (four eyes).
+    ("admin2", "Susanne", "Dahl", Profession.ADMINISTRATIVE, [("sso", Role.ADMINISTRATOR)]),
 ]
 
 # A second municipality, so that isolation between tenants can be seen in the demo.
@@ -192,7 +195,6 @@ def _staff(
 def demo_citizen_login() -> DemoLogin | None:
     """A citizen's own demo login ("borger"), for "Hvem har set mine oplysninger?" (MitID
     replaces it). The citizen is one that Hjemmeplejen Team Nord A cares for; idempotent."""
-    from sammen.citizens.models import CitizenAccount, Responsibility
 
     account = CitizenAccount.objects.select_related("citizen").filter(user__username="borger")
     if (existing := account.first()) is not None:

@@ -19,6 +19,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from sammen.citizens.models import Responsibility
 from sammen.journal.loader import content_load
 from sammen.journal.models import Entry, EntryStatus, Template
 from sammen.organisation.models import Area, Membership, Role
@@ -386,8 +387,7 @@ def choices_by_name(keys: list[str]) -> dict[str, dict[str, Any]]:
 
 
 def journal_demo_stream(ctx: Any, progress: Callable[[str, int, int], None] | None = None) -> int:
-    """Registered with the demo generator (sammen.demo.streams, order 20)."""
-    from sammen.citizens.models import Responsibility
+    """Registered with the demo generator (sammen.core.demo_streams, order 20)."""
 
     report = progress or ctx.progress
     writer = writer_for(ctx.municipality, ctx.rng)

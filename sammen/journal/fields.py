@@ -107,7 +107,7 @@ def _check_field(f: Mapping[str, Any], where: str, value_sets: set[str], in_grou
 
 
 def definition_check(
-    definition: Mapping[str, Any], *, value_sets: set[str], roles: set[str]
+    definition: Mapping[str, Any], *, value_sets: set[str], permissions: set[str]
 ) -> None:
     """Raise TemplateDefinitionError unless the template is well formed."""
     where = f"{definition.get('key')} v{definition.get('version')}"
@@ -137,9 +137,14 @@ def definition_check(
     for key in definition.get("summary", []):
         if key not in keys:
             raise TemplateDefinitionError(f"{where}: summary nævner det ukendte felt {key}")
-    unknown_roles = set(definition.get("roles", [])) - roles
-    if unknown_roles:
-        raise TemplateDefinitionError(f"{where}: ukendte roller {sorted(unknown_roles)}")
+    # Who may document is a permission (organisation.permissions), never a list of roles.
+    if "roles" in definition:
+        raise TemplateDefinitionError(
+            f"{where}: en skabelon angiver den rettighed, den kræver (permission), ikke roller"
+        )
+    permission = definition.get("permission")
+    if permission not in permissions:
+        raise TemplateDefinitionError(f"{where}: ukendt eller manglende rettighed {permission!r}")
 
 
 def definition_fields(definition: Mapping[str, Any]) -> list[dict[str, Any]]:

@@ -20,7 +20,7 @@ from django.db import transaction
 from sammen.journal.fields import TemplateDefinitionError, definition_check
 from sammen.journal.models import Area, EntryKind, Template, TemplateStatus
 from sammen.organisation.models import Area as MunicipalArea
-from sammen.organisation.models import Role
+from sammen.organisation.permissions import Permission
 from sammen.terminology.loader import (
     LoadResult,
     TerminologyFileError,
@@ -98,7 +98,7 @@ def template_load(doc: Mapping[str, Any]) -> LoadResult:
     definition_check(
         doc,
         value_sets=set(ValueSet.objects.values_list("key", flat=True)),
-        roles=set(Role.values),
+        permissions=set(Permission.values),
     )
     digest = content_hash(doc)
     definition = {k: v for k, v in doc.items() if k != "kind"}

@@ -14,7 +14,8 @@ from typing import Any, NoReturn, TypeVar
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from sammen.core.models import BaseModel, MunicipalityQuerySet, MunicipalityScoped
+from sammen.access.lists import CitizenOwnedQuerySet
+from sammen.core.models import BaseModel, MunicipalityScoped
 from sammen.organisation.models import Area as MunicipalArea
 from sammen.organisation.models import Role
 
@@ -90,8 +91,9 @@ class Template(BaseModel):
         return str(self.definition.get("subject", ""))
 
     @property
-    def roles(self) -> list[str]:
-        return list(self.definition.get("roles", []))
+    def permission(self) -> str:
+        """The permission (organisation.permissions) needed to document with this template."""
+        return str(self.definition.get("permission", ""))
 
     @property
     def summary_fields(self) -> list[str]:
@@ -110,7 +112,7 @@ class EntryStatus(models.TextChoices):
     ENTERED_IN_ERROR = "entered_in_error", _("Fejlregistrering")
 
 
-class EntryQuerySet(MunicipalityQuerySet[_E]):
+class EntryQuerySet(CitizenOwnedQuerySet[_E]):
     def update(self, **kwargs: Any) -> NoReturn:
         raise EntryImmutable()
 
@@ -153,6 +155,8 @@ class Entry(MunicipalityScoped):
     terminology = models.JSONField(default=dict)
 
     objects = EntryQuerySet.as_manager()  # type: ignore[misc]
+    # Lists show another area's entries only with consent (access.lists.visible_to).
+    citizen_area_field = "template__area__municipal_area"
 
     class Meta:
         db_table = "journal_entry"

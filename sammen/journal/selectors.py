@@ -1,6 +1,6 @@
-"""Reads of the journal. Citizen data is read only through `citizens.selectors.citizen_get`
-(municipality scope, access policy, access-log row with object_type "journal", all in the same
-transaction as the read)."""
+"""Reads of the journal. A citizen's entries are read only with the `CitizenAccess` that
+`access.gate.citizen_open` returns (municipality scope, access policy, access-log row with
+object_type "journal", all in the same transaction as the read)."""
 
 from __future__ import annotations
 
@@ -17,12 +17,16 @@ from sammen.access import gate, policy
 from sammen.access.log import access_log_record
 from sammen.access.models import Operation, Purpose
 from sammen.citizens.models import Citizen
-from sammen.citizens.selectors import citizen_find, citizen_get
 from sammen.core.actor import Actor
 from sammen.core.errors import ValidationFailed
 from sammen.core.ids import parse_uuid
 from sammen.core.presenters import date_text, yes_no
-from sammen.journal.fields import FSIII_SCALE_LABELS, definition_fields, definition_value_sets
+from sammen.journal.fields import (
+    FSIII_SCALE_LABELS,
+    data_codes,
+    definition_fields,
+    definition_value_sets,
+)
 from sammen.journal.models import (
     Area,
     Entry,
@@ -126,11 +130,12 @@ def _log_cross_area_reads(actor: Actor, citizen: Citizen, purposes: dict[str, st
             )
 
 
-def _visible(actor: Actor, citizen: Citizen, areas: set[str]) -> QuerySet[Entry]:
-    """The entries of one citizen the actor may see: the actor's municipality (citizen_get has
-    checked the policy for the citizen) and the areas the policy allows."""
-    return Entry.objects.for_municipality(actor.municipality).filter(
-        citizen=citizen, template__area__key__in=sorted(areas)
+def _visible(access: gate.CitizenAccess, areas: set[str]) -> QuerySet[Entry]:
+    """The entries of one citizen the actor may see: only with the gate's proof that the
+    policy allowed the citizen (and the read is logged), and only the areas it allows."""
+    assert access.actor is not None
+    return Entry.objects.for_municipality(access.actor.municipality).filter(
+        citizen_id=access.citizen_id, template__area__key__in=sorted(areas)
     )
 
 
@@ -244,7 +249,6 @@ class _Display:
 
 def _display_for(entries: Sequence[Entry], value_sets: dict[str, ValueSetView]) -> _Display:
     """Codes the value sets do not know (retired ones) are looked up once, in one query."""
-    from sammen.journal.fields import data_codes
 
     known = {c.code for vs in value_sets.values() for c in vs.choices}
     unknown: set[str] = set()
@@ -325,13 +329,14 @@ def journal_overview(
 ) -> JournalOverview:
     """The borgerblik of the journal: the current state of every item per area, what changed
     since `since`, the latest notes. A fixed number of queries, whatever the history length."""
-    citizen = citizen_get(actor=actor, citizen_id=citizen_id, object_type=OBJECT_TYPE)
+    access = gate.citizen_open(actor=actor, citizen_id=citizen_id, object_type=OBJECT_TYPE)
+    citizen = access.citizen
     purposes = _area_purposes(actor, citizen)
     _log_cross_area_reads(actor, citizen, purposes)
     areas = set(purposes)
     templates = [t for t in templates_active() if t.area.key in areas]
     value_sets = template_value_sets(templates)
-    visible = _visible(actor, citizen, areas)
+    visible = _visible(access, areas)
     related = ("template", "author", "unit")
     current = list(current_entries(visible).select_related(*related))
     before: list[Entry] = []
@@ -413,9 +418,10 @@ class ItemHistory:
 def item_history(*, actor: Actor, citizen_id: Any, code: str) -> ItemHistory:
     """Every entry about one item — states and notes, every version, corrected and entered in
     error included — newest first: the timeline of the item."""
-    citizen = citizen_get(actor=actor, citizen_id=citizen_id, object_type=OBJECT_TYPE)
+    access = gate.citizen_open(actor=actor, citizen_id=citizen_id, object_type=OBJECT_TYPE)
+    citizen = access.citizen
     entries = list(
-        _visible(actor, citizen, areas_visible(actor=actor, citizen=citizen))
+        _visible(access, areas_visible(actor=actor, citizen=citizen))
         .filter(subject_code=code)
         .annotate(replaced=_not_replaced())
         .select_related("template", "author", "unit")
@@ -453,12 +459,12 @@ class EntryVersions:
 def entry_versions(*, actor: Actor, entry_id: Any) -> EntryVersions:
     """One entry with every version of it (the correction chain), oldest first."""
     entry = _entry_find(actor, entry_id)
-    citizen = citizen_get(
+    citizen = gate.citizen_open(
         actor=actor,
         citizen_id=entry.citizen_id,
         object_type=OBJECT_TYPE,
         area=entry.template.area.municipal_area,
-    )
+    ).citizen
     chain = list(
         Entry.objects.for_municipality(actor.municipality)
         .filter(chain_id=entry.chain_id)
@@ -474,16 +480,15 @@ def citizen_for_journal(
 ) -> tuple[Citizen, policy.Decision]:
     """The citizen a write service documents for; a refusal is logged here (outside the
     write's transaction), the write itself by the service."""
-    citizen = citizen_find(actor=actor, citizen_id=citizen_id)
-    decision = gate.citizen_read(
+    access = gate.citizen_open(
         actor=actor,
-        citizen=citizen,
+        citizen_id=citizen_id,
         operation=Operation.CREATE,
         object_type=OBJECT_TYPE,
         area=area,
         log=False,
     )
-    return citizen, decision
+    return access.citizen, access
 
 
 def entry_for_update(*, actor: Actor, entry_id: Any) -> tuple[Entry, policy.Decision]:
@@ -507,10 +512,10 @@ def entry_is_replaced(entry: Entry) -> bool:
 def journal_section_load(actor: Actor, citizen: Citizen) -> dict[str, Any]:
     """The journal's section on the citizen page: current state in short, latest notes.
     citizen_overview has checked the policy for the citizen; the journal read is logged."""
-    gate.citizen_read(
+    access = gate.citizen_read(
         actor=actor, citizen=citizen, operation=Operation.VIEW, object_type=OBJECT_TYPE
     )
-    visible = _visible(actor, citizen, areas_visible(actor=actor, citizen=citizen))
+    visible = _visible(access, areas_visible(actor=actor, citizen=citizen))
     current = list(current_entries(visible).select_related("template", "author", "unit")[:200])
     notes = list(
         visible.filter(kind=EntryKind.NOTE, status=EntryStatus.VALID)

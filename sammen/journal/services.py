@@ -1,7 +1,9 @@
 """Writes to the journal: a new entry, a correction (a new version), a fejlregistrering (a new
 version with that status). The policy is asked first (a refusal is logged outside the write's
-transaction, by the access gate); the write and its access-log row are then one atomic
-transaction. Nothing is ever updated or deleted."""
+transaction, by the access gate); the write, its change-log row and its access-log row are then
+one durable transaction (`access.writes`). Nothing is ever updated or deleted. Correcting a
+version that someone else has already corrected (or marked in error) is a Conflict (409)
+naming the newest version."""
 
 from __future__ import annotations
 
@@ -14,11 +16,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from sammen.access import policy
-from sammen.access.log import access_log_record
 from sammen.access.models import Operation
+from sammen.access.writes import CitizenWrite, citizen_write, citizen_write_service
 from sammen.citizens.models import Citizen
 from sammen.core.actor import Actor
-from sammen.core.errors import Forbidden, ValidationFailed
+from sammen.core.errors import Conflict, Forbidden, ValidationFailed
 from sammen.journal.fields import data_codes, data_validate
 from sammen.journal.models import Entry, EntryStatus, Template
 from sammen.journal.selectors import (
@@ -29,7 +31,7 @@ from sammen.journal.selectors import (
     template_get,
     template_value_sets,
 )
-from sammen.organisation.models import Role
+from sammen.organisation.permissions import has_permission
 
 # A little slack for clocks on phones; "the time it refers to" may not be in the future.
 FUTURE_SLACK = dt.timedelta(minutes=10)
@@ -37,14 +39,12 @@ REASON_MAX = 1000
 
 
 def document_require(*, actor: Actor, template: Template) -> None:
-    """May the actor document with this template? The template's data lists the roles (e.g.
-    no SOSU-hjælper for helbredstilstande); Forbidden (403) otherwise."""
-    if actor.role not in template.roles:
-        role = Role(actor.role).label if actor.role in Role.values else actor.role
+    """May the actor document with this template? The template's data names the permission
+    it needs (e.g. document_health, which a SOSU-hjælper does not hold); Forbidden (403)
+    otherwise."""
+    if not has_permission(actor, template.permission):
+        role = actor.membership.get_role_display()
         raise Forbidden(f"Rollen {role} kan ikke dokumentere «{template.title}».")
-    kind = template.definition.get("document_kind")
-    if kind:
-        policy.document_require(actor=actor, kind=str(kind))
 
 
 EARLIEST_YEAR = 1900  # no care record refers to earlier; year 1 would overflow in UTC
@@ -101,30 +101,63 @@ def _clean(
     return clean, subject_code, subject_group, terminology
 
 
+def _superseded(previous: Entry) -> Conflict:
+    """Someone else has already made a newer version of this entry."""
+    newest = Entry.objects.filter(chain_id=previous.chain_id).order_by("-version").first()
+    return Conflict(
+        "Notatet er allerede rettet af en anden. Åbn den nyeste version og ret den.",
+        current_version=newest.version if newest else None,
+        current_id=str(newest.pk) if newest else None,
+    )
+
+
 def _insert(entry: Entry) -> Entry:
     try:
         with transaction.atomic():
             entry.save()
     except IntegrityError as error:
         # Two people correcting the same version at once: the unique `replaces` decides.
-        raise ValidationFailed(
-            "Notatet er allerede rettet.",
-            {"entry": ["Notatet er allerede rettet af en anden. Åbn den nyeste version."]},
-        ) from error
+        if entry.replaces is not None:
+            raise _superseded(entry.replaces) from error
+        raise
     return entry
 
 
-def _log_write(actor: Actor, citizen_id: Any, decision: policy.Decision, operation: str) -> None:
-    access_log_record(
-        actor=actor,
-        citizen_ids=[citizen_id],
-        operation=operation,
-        purpose=decision.purpose,
-        grant_id=decision.grant_id,
-        object_type=OBJECT_TYPE,
+def _change_logged(write: CitizenWrite, entry: Entry, previous: Entry | None) -> None:
+    """The change log points at the journal's own versions (which keep every word) instead of
+    copying clinical text: which template, status, version and time the entry has."""
+    after = {
+        "template": f"{entry.template.key} v{entry.template.version}",
+        "status": entry.status,
+        "version": entry.version,
+        "refers_to": entry.refers_to.isoformat(),
+    }
+    before = (
+        {}
+        if previous is None
+        else {
+            "template": f"{previous.template.key} v{previous.template.version}",
+            "status": previous.status,
+            "version": previous.version,
+            "refers_to": previous.refers_to.isoformat(),
+        }
     )
+    changes: dict[str, list[Any]] = {
+        name: [before.get(name), value]
+        for name, value in after.items()
+        if before.get(name) != value
+    }
+    if previous is not None:
+        changes["replaces"] = [None, str(previous.pk)]
+        if previous.data != entry.data:
+            changes["data"] = [
+                None,
+                sorted(k for k in entry.data if entry.data.get(k) != previous.data.get(k)),
+            ]
+    write.record(entry, action="create" if previous is None else "update", changes=changes)
 
 
+@citizen_write_service
 def entry_create(
     *,
     actor: Actor,
@@ -152,7 +185,6 @@ def entry_create(
     )
 
 
-@transaction.atomic
 def _entry_create(
     *,
     actor: Actor,
@@ -162,32 +194,39 @@ def _entry_create(
     data: Mapping[str, Any],
     refers_to: dt.datetime | None,
 ) -> Entry:
-    now = timezone.now()
-    when = _refers_to(refers_to, now)
-    clean, subject_code, subject_group, terminology = _clean(template, data, now, frozenset())
-    entry_id = uuid.uuid4()
-    entry = _insert(
-        Entry(
-            id=entry_id,
-            municipality=actor.municipality,
-            citizen=citizen,
-            template=template,
-            kind=template.kind,
-            author=actor.staff,
-            role=actor.role,
-            unit=actor.unit,
-            written_at=now,
-            refers_to=when,
-            data=clean,
-            status=EntryStatus.VALID,
-            chain_id=entry_id,
-            version=1,
-            subject_code=subject_code,
-            subject_group=subject_group,
-            terminology=terminology,
+    with citizen_write(
+        actor=actor,
+        citizen=citizen,
+        decision=decision,
+        operation=Operation.CREATE,
+        object_type=OBJECT_TYPE,
+    ) as write:
+        now = timezone.now()
+        when = _refers_to(refers_to, now)
+        clean, subject_code, subject_group, terminology = _clean(template, data, now, frozenset())
+        entry_id = uuid.uuid4()
+        entry = _insert(
+            Entry(
+                id=entry_id,
+                municipality=actor.municipality,
+                citizen=citizen,
+                template=template,
+                kind=template.kind,
+                author=actor.staff,
+                role=actor.role,
+                unit=actor.unit,
+                written_at=now,
+                refers_to=when,
+                data=clean,
+                status=EntryStatus.VALID,
+                chain_id=entry_id,
+                version=1,
+                subject_code=subject_code,
+                subject_group=subject_group,
+                terminology=terminology,
+            )
         )
-    )
-    _log_write(actor, citizen.pk, decision, Operation.CREATE)
+        _change_logged(write, entry, None)
     return entry
 
 
@@ -231,10 +270,7 @@ def _replaceable(actor: Actor, entry_id: Any) -> tuple[Entry, policy.Decision]:
     previous, decision = entry_for_update(actor=actor, entry_id=entry_id)
     document_require(actor=actor, template=previous.template)
     if entry_is_replaced(previous):
-        raise ValidationFailed(
-            "Notatet er allerede rettet.",
-            {"entry": ["Denne version er allerede rettet. Ret den nyeste version."]},
-        )
+        raise _superseded(previous)
     if previous.status == EntryStatus.ENTERED_IN_ERROR:
         raise ValidationFailed(
             "Notatet er markeret som fejlregistrering.",
@@ -243,6 +279,7 @@ def _replaceable(actor: Actor, entry_id: Any) -> tuple[Entry, policy.Decision]:
     return previous, decision
 
 
+@citizen_write_service
 def entry_correct(
     *,
     actor: Actor,
@@ -265,7 +302,6 @@ def entry_correct(
     )
 
 
-@transaction.atomic
 def _entry_correct(
     *,
     actor: Actor,
@@ -275,26 +311,30 @@ def _entry_correct(
     reason: str,
     refers_to: dt.datetime | None,
 ) -> Entry:
-    why = _reason(reason)
-    now = timezone.now()
-    when = _refers_to(refers_to, now) if refers_to is not None else previous.refers_to
-    keep = frozenset(data_codes(previous.template.definition, previous.data))
-    clean, subject_code, subject_group, terminology = _clean(previous.template, data, now, keep)
-    entry = _next_version(
-        actor=actor,
-        previous=previous,
-        data=clean,
-        status=EntryStatus.VALID,
-        reason=why,
-        refers_to=when,
-        subject_code=subject_code,
-        subject_group=subject_group,
-        terminology=terminology,
-    )
-    _log_write(actor, previous.citizen_id, decision, Operation.UPDATE)
+    with citizen_write(
+        actor=actor, citizen=previous.citizen, decision=decision, object_type=OBJECT_TYPE
+    ) as write:
+        why = _reason(reason)
+        now = timezone.now()
+        when = _refers_to(refers_to, now) if refers_to is not None else previous.refers_to
+        keep = frozenset(data_codes(previous.template.definition, previous.data))
+        clean, subject_code, subject_group, terminology = _clean(previous.template, data, now, keep)
+        entry = _next_version(
+            actor=actor,
+            previous=previous,
+            data=clean,
+            status=EntryStatus.VALID,
+            reason=why,
+            refers_to=when,
+            subject_code=subject_code,
+            subject_group=subject_group,
+            terminology=terminology,
+        )
+        _change_logged(write, entry, previous)
     return entry
 
 
+@citizen_write_service
 def entry_mark_in_error(*, actor: Actor, entry_id: Any, reason: str) -> Entry:
     """Fejlregistrering: a new version with that status and a reason; the content stays
     readable in every version."""
@@ -302,21 +342,23 @@ def entry_mark_in_error(*, actor: Actor, entry_id: Any, reason: str) -> Entry:
     return _entry_mark_in_error(actor=actor, previous=previous, decision=decision, reason=reason)
 
 
-@transaction.atomic
 def _entry_mark_in_error(
     *, actor: Actor, previous: Entry, decision: policy.Decision, reason: str
 ) -> Entry:
-    why = _reason(reason)
-    entry = _next_version(
-        actor=actor,
-        previous=previous,
-        data=previous.data,
-        status=EntryStatus.ENTERED_IN_ERROR,
-        reason=why,
-        refers_to=previous.refers_to,
-        subject_code=previous.subject_code,
-        subject_group=previous.subject_group,
-        terminology=previous.terminology,
-    )
-    _log_write(actor, previous.citizen_id, decision, Operation.UPDATE)
+    with citizen_write(
+        actor=actor, citizen=previous.citizen, decision=decision, object_type=OBJECT_TYPE
+    ) as write:
+        why = _reason(reason)
+        entry = _next_version(
+            actor=actor,
+            previous=previous,
+            data=previous.data,
+            status=EntryStatus.ENTERED_IN_ERROR,
+            reason=why,
+            refers_to=previous.refers_to,
+            subject_code=previous.subject_code,
+            subject_group=previous.subject_group,
+            terminology=previous.terminology,
+        )
+        _change_logged(write, entry, previous)
     return entry

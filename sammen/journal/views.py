@@ -19,16 +19,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from sammen.citizens.selectors import citizen_get
-from sammen.core.access_rules import access_rule, roles
+from sammen.core.access_rules import access_rule, needs
 from sammen.core.errors import NotFound
 from sammen.core.forms import form_handle
 from sammen.core.requests import ActorRequest
 from sammen.journal import selectors, services
+from sammen.journal.fields import data_codes
 from sammen.journal.forms import EntryForm, OverviewFilterForm, ReasonForm, initial_from_entry
 from sammen.journal.models import Template
-from sammen.organisation.models import CITIZEN_DATA_ROLES
+from sammen.organisation.permissions import Permission, has_permission
 
-JOURNAL_WORK = roles(*CITIZEN_DATA_ROLES)
 SUBJECT_PARAM = "tilstand"
 
 
@@ -36,7 +36,7 @@ def _overview_url(citizen_id: Any) -> str:
     return reverse("journal:overview", kwargs={"citizen_id": citizen_id})
 
 
-@access_rule(JOURNAL_WORK)
+@access_rule(needs(Permission.CITIZEN_READ))
 @require_GET
 def journal_overview(request: ActorRequest, citizen_id: Any) -> HttpResponse:
     actor = request.actor
@@ -57,7 +57,9 @@ def journal_overview(request: ActorRequest, citizen_id: Any) -> HttpResponse:
             "o": overview,
             "citizen": overview.citizen,
             "filters": filters,
-            "may_document": {t.key for t in overview.templates if actor.role in t.roles},
+            "may_document": {
+                t.key for t in overview.templates if has_permission(actor, t.permission)
+            },
             "quick_since": [
                 (_("I går"), today - dt.timedelta(days=1)),
                 (_("7 dage"), today - dt.timedelta(days=7)),
@@ -96,7 +98,7 @@ def _entry_form(
     return form
 
 
-@access_rule(JOURNAL_WORK)
+@access_rule(needs(Permission.CITIZEN_READ))
 @require_http_methods(["GET", "POST"])
 def entry_create(request: ActorRequest, citizen_id: Any, template_key: str) -> HttpResponse:
     actor = request.actor
@@ -163,14 +165,14 @@ def entry_create(request: ActorRequest, citizen_id: Any, template_key: str) -> H
     )
 
 
-@access_rule(JOURNAL_WORK)
+@access_rule(needs(Permission.CITIZEN_READ))
 @require_GET
 def item_history(request: ActorRequest, citizen_id: Any, code: str) -> HttpResponse:
     history = selectors.item_history(actor=request.actor, citizen_id=citizen_id, code=code)
     return render(request, "journal/item_history.html", {"h": history, "citizen": history.citizen})
 
 
-@access_rule(JOURNAL_WORK)
+@access_rule(needs(Permission.CITIZEN_READ))
 @require_GET
 def entry_detail(request: ActorRequest, entry_id: Any) -> HttpResponse:
     versions = selectors.entry_versions(actor=request.actor, entry_id=entry_id)
@@ -181,19 +183,21 @@ def entry_detail(request: ActorRequest, entry_id: Any) -> HttpResponse:
     )
 
 
-@access_rule(JOURNAL_WORK)
+@access_rule(needs(Permission.CITIZEN_READ))
 @require_http_methods(["GET", "POST"])
 def entry_correct(request: ActorRequest, entry_id: Any) -> HttpResponse:
     actor = request.actor
     versions = selectors.entry_versions(actor=actor, entry_id=entry_id)
     head = versions.head.entry
     if str(head.pk) != str(entry_id) or not head.is_valid:
-        messages.error(request, _("Den version er allerede rettet eller fejlregistreret."))
-        return redirect("journal:entry_detail", entry_id=head.pk)
+        if request.method != "POST":
+            messages.error(request, _("Den version er allerede rettet eller fejlregistreret."))
+            return redirect("journal:entry_detail", entry_id=head.pk)
+        # Submitted against a version someone else has replaced meanwhile: the service answers
+        # Conflict (409) and the form comes back with what the person typed.
+        head = next(v.entry for v in versions.versions if str(v.entry.pk) == str(entry_id))
     template = head.template
     services.document_require(actor=actor, template=template)
-    from sammen.journal.fields import data_codes
-
     keep = data_codes(template.definition, head.data)
     form = _entry_form(
         request,
@@ -226,7 +230,7 @@ def entry_correct(request: ActorRequest, entry_id: Any) -> HttpResponse:
     )
 
 
-@access_rule(JOURNAL_WORK)
+@access_rule(needs(Permission.CITIZEN_READ))
 @require_http_methods(["GET", "POST"])
 def entry_mark_in_error(request: ActorRequest, entry_id: Any) -> HttpResponse:
     actor = request.actor

@@ -5,16 +5,17 @@ from typing import Any
 from django.http import HttpRequest
 
 from sammen.organisation import selectors
-from sammen.organisation.models import CITIZEN_DATA_ROLES
+from sammen.organisation.permissions import Permission
 
 
 def actor(request: HttpRequest) -> dict[str, Any]:
-    """The actor and their other memberships, for the header's role switch."""
+    """The actor and their other memberships, for the header's role switch; `can.<permission>`
+    says what the actor may do (menus and tiles ask it, never the role)."""
     current = getattr(request, "actor", None)
     if current is None:
-        return {"actor": None, "actor_memberships": [], "citizen_data_roles": CITIZEN_DATA_ROLES}
+        return {"actor": None, "actor_memberships": [], "can": {}}
     return {
-        "citizen_data_roles": CITIZEN_DATA_ROLES,
+        "can": {p.value: p in current.permissions for p in Permission},
         "actor": current,
         "actor_memberships": list(selectors.membership_list(staff=current.staff)),
     }

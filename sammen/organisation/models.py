@@ -46,20 +46,7 @@ class Role(models.TextChoices):
     ADMINISTRATOR = "administrator", _("Administrator")
 
 
-# Roles whose work needs named citizens' data. Direktion and politicians see aggregates only;
-# administrators manage the organisation, not citizens.
-CITIZEN_DATA_ROLES: frozenset[str] = frozenset(
-    {
-        Role.SOSU_HELPER,
-        Role.SOSU_ASSISTANT,
-        Role.NURSE,
-        Role.THERAPIST,
-        Role.ASSESSOR,
-        Role.LEADER,
-    }
-)
-# Two-factor is required for these (citizen data) and for administrators (they grant access).
-MFA_ROLES: frozenset[str] = CITIZEN_DATA_ROLES | {Role.ADMINISTRATOR}
+# What each role may do is in organisation/permissions.py (the one table).
 
 
 class Profession(models.TextChoices):
@@ -177,6 +164,53 @@ class Membership(MunicipalityScoped):
             models.UniqueConstraint(
                 fields=["staff", "unit", "role"], name="membership_unique_role_in_unit"
             )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()}, {self.unit.name}"
+
+
+class MembershipRequest(MunicipalityScoped):
+    """A role given by one administrator that waits for a second one (four-eyes principle).
+
+    Roles that give any permission (organisation.permissions) are not effective until a
+    different administrator, who is not the staff member concerned, approves; the approval
+    creates the `Membership`. Nobody requests a role for themselves."""
+
+    staff = models.ForeignKey(
+        StaffMember, on_delete=models.CASCADE, related_name="membership_requests"
+    )
+    unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(_("rolle"), max_length=20, choices=Role.choices)
+    requested_by = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        StaffMember, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    approved = models.BooleanField(null=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("anmodning om rolle")
+        verbose_name_plural = _("anmodninger om roller")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(requested_by=models.F("staff")),
+                name="membership_request_not_for_oneself",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(decided_by__isnull=True)
+                | (
+                    ~models.Q(decided_by=models.F("requested_by"))
+                    & ~models.Q(decided_by=models.F("staff"))
+                ),
+                name="membership_request_second_person_decides",
+            ),
+            models.UniqueConstraint(
+                fields=["staff", "unit", "role"],
+                condition=models.Q(decided_at__isnull=True),
+                name="membership_request_one_pending",
+            ),
         ]
 
     def __str__(self) -> str:

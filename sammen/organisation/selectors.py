@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet
@@ -9,7 +10,8 @@ from django.db.models import QuerySet
 from sammen.core.actor import Actor
 from sammen.core.errors import NotFound
 from sammen.core.ids import parse_uuid
-from sammen.organisation.models import Membership, OrgUnit, StaffMember
+from sammen.organisation.models import Membership, MembershipRequest, OrgUnit, Role, StaffMember
+from sammen.organisation.permissions import Permission, permission_table, permissions_for
 
 
 def actor_for_user(
@@ -42,6 +44,7 @@ def actor_for_user(
         unit=membership.unit,
         request_id=request_id,
         client_ip=client_ip,
+        permissions=permissions_for(membership.role),
     )
 
 
@@ -98,3 +101,37 @@ def membership_get(*, actor: Actor, membership_id: Any) -> Membership:
     if membership is None:
         raise NotFound()
     return membership
+
+
+def membership_request_list(
+    *, actor: Actor, staff: StaffMember | None = None
+) -> QuerySet[MembershipRequest]:
+    """Roles waiting for a second administrator (for one staff member, or all)."""
+    rows = MembershipRequest.objects.for_municipality(actor.municipality).filter(
+        decided_at__isnull=True
+    )
+    if staff is not None:
+        rows = rows.filter(staff=staff)
+    return rows.select_related("staff", "unit", "requested_by").order_by("created_at")
+
+
+def membership_request_get(*, actor: Actor, request_id: Any) -> MembershipRequest:
+    found = membership_request_list(actor=actor).filter(pk=parse_uuid(request_id)).first()
+    if found is None:
+        raise NotFound()
+    return found
+
+
+@dataclass(frozen=True)
+class PermissionTable:
+    """Who can do what: the role → permission table, for the administration page."""
+
+    roles: list[str]
+    rows: list[tuple[str, list[bool]]]
+
+
+def permission_table_get() -> PermissionTable:
+    return PermissionTable(
+        roles=[str(r.label) for r in Role],
+        rows=[(str(Permission(p).label), held) for p, held in permission_table()],
+    )

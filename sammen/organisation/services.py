@@ -14,17 +14,26 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sammen.core.actor import Actor
+from sammen.core.audit import PrivilegeChange, privilege_change_record
 from sammen.core.errors import Forbidden, NotFound, ValidationFailed
 from sammen.core.ids import parse_uuid
 from sammen.organisation.models import (
     ALLOWED_PARENT_KINDS,
-    MFA_ROLES,
     LoginSession,
     Membership,
+    MembershipRequest,
     OrgUnit,
     Role,
     StaffMember,
     User,
+)
+from sammen.organisation.permissions import (
+    MFA_PERMISSIONS,
+    Permission,
+    has_permission,
+    role_needs_second_approver,
+    role_widens_citizen_access,
+    roles_with,
 )
 
 SESSION_AUTH_TIME = "sammen_auth_time"
@@ -42,7 +51,7 @@ def mfa_required_for(user: Any) -> bool:
     if getattr(user, "is_superuser", False):
         return True
     return Membership.objects.filter(
-        staff__user=user, staff__is_active=True, role__in=MFA_ROLES
+        staff__user=user, staff__is_active=True, role__in=roles_with(*MFA_PERMISSIONS)
     ).exists()
 
 
@@ -122,23 +131,43 @@ def membership_activate(
 
 
 def _require_admin(actor: Actor) -> None:
-    if actor.role != Role.ADMINISTRATOR:
+    if not has_permission(actor, Permission.ORGANISATION_ADMIN):
         raise Forbidden("Kun administratorer kan ændre organisationen.")
 
 
-def _audit_privilege(actor: Actor, what: str, staff: StaffMember) -> None:
-    """Every change of who may do what is itself in the tamper-evident log (SECURITY.md T09)."""
-    from sammen.access.log import access_log_record
-    from sammen.access.models import Operation, Purpose
+def _audit_privilege(
+    actor: Actor,
+    what: str,
+    staff: StaffMember,
+    *,
+    object_type: str = "staff",
+    review: str = "",
+    refused: bool = False,
+) -> None:
+    """Every change of who may do what is itself in the tamper-evident log (SECURITY.md T09).
 
-    access_log_record(
-        actor=actor,
-        citizen_ids=[None],
-        operation=Operation.PRIVILEGE,
-        purpose=Purpose.ADMINISTRATION,
-        object_type="staff",
-        criterion=f"{what} medarbejder:{staff.pk}"[:200],
+    `review` (a Danish sentence) makes the change a leader review item as well: given when the
+    change widens who can reach named citizens. `staff` is the person the change concerns
+    (whose access the leader reviews); for a unit change, the administrator who made it."""
+    privilege_change_record(
+        actor,
+        PrivilegeChange(
+            what=what, staff_id=staff.pk, object_type=object_type, review=review, refused=refused
+        ),
     )
+
+
+def _refuse(actor: Actor, what: str, staff: StaffMember, message: str) -> Forbidden:
+    """An attempt to escalate: logged as a refused privilege change (high severity, in its own
+    transaction so the refusal does not roll it back), then refused with 403."""
+    with transaction.atomic():
+        _audit_privilege(actor, what, staff, refused=True)
+    return Forbidden(message)
+
+
+SELF_GRANT = (
+    "Du kan ikke give dig selv en rolle eller en rettighed. En anden administrator skal gøre det."
+)
 
 
 def _validate_parent(actor: Actor, kind: str, parent: OrgUnit | None, unit: OrgUnit | None) -> None:
@@ -182,9 +211,16 @@ def unit_create(
         raise ValidationFailed(field_errors={"name": ["Skriv enhedens navn."]})
     _validate_parent(actor, kind, parent, None)
     _validate_unique_name(actor, name, parent, None)
-    return OrgUnit.objects.create(
+    unit = OrgUnit.objects.create(
         municipality=actor.municipality, name=name, kind=kind, area=area, parent=parent
     )
+    _audit_privilege(
+        actor,
+        f"enhed oprettet enhed:{unit.pk} under:{parent.pk if parent else '-'}",
+        actor.staff,
+        object_type="unit",
+    )
+    return unit
 
 
 @transaction.atomic
@@ -208,6 +244,13 @@ def unit_update(
     _validate_unique_name(actor, name, parent, unit)
     if not is_active and unit.children.filter(is_active=True).exists():
         raise ValidationFailed(field_errors={"is_active": ["Luk først de underliggende enheder."]})
+    widened = []
+    if parent != unit.parent:
+        widened.append(f"flyttet under {parent.name if parent else 'toppen'}")
+    if area != unit.area:
+        widened.append("skiftet område")
+    if is_active and not unit.is_active:
+        widened.append("genåbnet")
     unit.name, unit.kind, unit.area, unit.parent, unit.is_active = (
         name,
         kind,
@@ -216,6 +259,15 @@ def unit_update(
         is_active,
     )
     unit.save()
+    # Moving a unit gives the leaders above its new place its citizens; a new area changes
+    # who the visitation reaches and which consents count; a reopened unit revives its roles.
+    _audit_privilege(
+        actor,
+        f"enhed ændret enhed:{unit.pk} " + (", ".join(widened) or "navn/type"),
+        actor.staff,
+        object_type="unit",
+        review=f"Enheden {unit.name} er {' og '.join(widened)}" if widened else "",
+    )
     return unit
 
 
@@ -263,6 +315,7 @@ def staff_update(
     staff.first_name, staff.last_name = first_name.strip(), last_name.strip()
     staff.profession, staff.email = profession, email
     staff.save()
+    _audit_privilege(actor, "stamdata ændret", staff)
     return staff
 
 
@@ -274,32 +327,143 @@ def staff_set_active(*, actor: Actor, staff: StaffMember, active: bool) -> Staff
         raise NotFound()
     if staff.pk == actor.staff.pk and not active:
         raise ValidationFailed("Du kan ikke deaktivere dig selv.")
+    reopened = active and not staff.is_active
     staff.is_active = active
     staff.save(update_fields=["is_active", "updated_at"])
     User.objects.filter(pk=staff.user_id).update(is_active=active)
     if not active:
         sessions_end_all_for_user(user=staff.user)
-    _audit_privilege(actor, "aktiveret" if active else "deaktiveret", staff)
+    widens = reopened and any(role_widens_citizen_access(m.role) for m in staff.memberships.all())
+    _audit_privilege(
+        actor,
+        "aktiveret" if active else "deaktiveret",
+        staff,
+        review=f"{staff.full_name} er aktiveret igen med adgang til borgere" if widens else "",
+    )
     return staff
 
 
-@transaction.atomic
-def membership_add(*, actor: Actor, staff: StaffMember, unit: OrgUnit, role: str) -> Membership:
+def _membership_create(
+    actor: Actor, staff: StaffMember, unit: OrgUnit, role: str, *, what: str, note: str = ""
+) -> Membership:
+    is_first = not staff.memberships.exists()
+    membership = Membership.objects.create(
+        municipality=actor.municipality, staff=staff, unit=unit, role=role, is_primary=is_first
+    )
+    review = ""
+    if role_widens_citizen_access(role):
+        review = f"{staff.full_name} har fået rollen {Role(role).label} i {unit.name}{note}"
+    _audit_privilege(actor, f"{what} {role} enhed:{unit.pk}", staff, review=review)
+    return membership
+
+
+def membership_add(
+    *, actor: Actor, staff: StaffMember, unit: OrgUnit, role: str
+) -> Membership | MembershipRequest:
+    """Give a staff member a role in a unit. Nobody gives themselves a role (the attempt is
+    logged as refused). A role that gives any permission waits (a `MembershipRequest`) until a
+    second administrator approves it (`membership_request_decide`); a role without permissions
+    takes effect at once."""
     _require_admin(actor)
     if actor.municipality.pk not in (staff.municipality_id, unit.municipality_id) or (
         staff.municipality_id != unit.municipality_id
     ):
         raise NotFound()
+    if staff.pk == actor.staff.pk:
+        raise _refuse(actor, f"rolle til sig selv afvist {role} enhed:{unit.pk}", staff, SELF_GRANT)
+    return _membership_add(actor=actor, staff=staff, unit=unit, role=role)
+
+
+@transaction.atomic
+def _membership_add(
+    *, actor: Actor, staff: StaffMember, unit: OrgUnit, role: str
+) -> Membership | MembershipRequest:
+    if staff.pk == actor.staff.pk:
+        raise Forbidden(SELF_GRANT)
+    if role not in Role.values:
+        raise ValidationFailed(field_errors={"role": ["Vælg en rolle."]})
     if not unit.is_active:
         raise ValidationFailed(field_errors={"unit": ["Enheden er lukket."]})
     if Membership.objects.filter(staff=staff, unit=unit, role=role).exists():
         raise ValidationFailed(field_errors={"role": ["Medarbejderen har allerede den rolle her."]})
-    is_first = not staff.memberships.exists()
-    membership = Membership.objects.create(
-        municipality=actor.municipality, staff=staff, unit=unit, role=role, is_primary=is_first
+    if not role_needs_second_approver(role):
+        return _membership_create(actor, staff, unit, role, what="rolle tilføjet")
+    if MembershipRequest.objects.filter(
+        staff=staff, unit=unit, role=role, decided_at__isnull=True
+    ).exists():
+        raise ValidationFailed(
+            field_errors={
+                "role": ["Rollen venter allerede på en anden administrators godkendelse."]
+            }
+        )
+    request = MembershipRequest.objects.create(
+        municipality=actor.municipality, staff=staff, unit=unit, role=role, requested_by=actor.staff
     )
-    _audit_privilege(actor, f"rolle tilføjet {role} enhed:{unit.pk}", staff)
-    return membership
+    _audit_privilege(actor, f"rolle anmodet {role} enhed:{unit.pk}", staff)
+    return request
+
+
+OWN_ROLE = "Du kan ikke godkende en rolle til dig selv. En anden administrator skal gøre det."
+OWN_REQUEST = "Du har selv bedt om rollen. En anden administrator skal godkende den."
+
+
+def membership_request_decide(
+    *, actor: Actor, request: MembershipRequest, approve: bool
+) -> Membership | None:
+    """A second administrator approves (the membership is created) or rejects a pending
+    role. Neither the administrator who asked nor the staff member concerned may decide (the
+    attempt is logged as refused)."""
+    _require_admin(actor)
+    if request.municipality_id != actor.municipality.pk:
+        raise NotFound()
+    what = f"godkendelse afvist {request.role} enhed:{request.unit_id}"
+    if actor.staff.pk == request.staff_id:
+        raise _refuse(actor, what, request.staff, OWN_ROLE)
+    if actor.staff.pk == request.requested_by_id:
+        raise _refuse(actor, what, request.staff, OWN_REQUEST)
+    return _membership_request_decide(actor=actor, request=request, approve=approve)
+
+
+@transaction.atomic
+def _membership_request_decide(
+    *, actor: Actor, request: MembershipRequest, approve: bool
+) -> Membership | None:
+    request = (
+        MembershipRequest.objects.select_for_update()
+        .select_related("staff", "unit")
+        .filter(pk=request.pk, municipality=actor.municipality)
+        .first()
+        or _not_found()
+    )
+    if request.decided_at is not None:
+        raise ValidationFailed("Anmodningen er allerede afgjort.")
+    if actor.staff.pk in (request.staff_id, request.requested_by_id):
+        raise Forbidden(OWN_ROLE if actor.staff.pk == request.staff_id else OWN_REQUEST)
+    request.decided_at, request.decided_by, request.approved = timezone.now(), actor.staff, approve
+    request.save(update_fields=["decided_at", "decided_by", "approved", "updated_at"])
+    if not approve:
+        _audit_privilege(
+            actor, f"rolle afvist {request.role} enhed:{request.unit_id}", request.staff
+        )
+        return None
+    if not request.unit.is_active or not request.staff.is_active:
+        raise ValidationFailed("Enheden er lukket, eller medarbejderen er deaktiveret.")
+    if Membership.objects.filter(
+        staff=request.staff, unit=request.unit, role=request.role
+    ).exists():
+        raise ValidationFailed("Medarbejderen har allerede den rolle her.")
+    return _membership_create(
+        actor,
+        request.staff,
+        request.unit,
+        request.role,
+        what="rolle godkendt",
+        note=f"; bedt om af {request.requested_by.full_name}, godkendt",
+    )
+
+
+def _not_found() -> MembershipRequest:
+    raise NotFound()
 
 
 @transaction.atomic
@@ -323,9 +487,6 @@ def membership_remove(*, actor: Actor, membership: Membership) -> None:
 @transaction.atomic
 def municipality_settings_update(*, actor: Actor, show_staff_names_to_citizens: bool) -> None:
     """The municipality's own choices (today: staff names in the citizen's access log)."""
-    from sammen.access.log import access_log_record
-    from sammen.access.models import Operation, Purpose
-
     _require_admin(actor)
     municipality = actor.municipality
     if municipality.show_staff_names_to_citizens == show_staff_names_to_citizens:
@@ -334,12 +495,11 @@ def municipality_settings_update(*, actor: Actor, show_staff_names_to_citizens: 
         show_staff_names_to_citizens=show_staff_names_to_citizens
     )
     municipality.show_staff_names_to_citizens = show_staff_names_to_citizens
-    access_log_record(
-        actor=actor,
-        citizen_ids=[None],
-        operation=Operation.PRIVILEGE,
-        purpose=Purpose.ADMINISTRATION,
-        object_type="municipality",
-        criterion="vis medarbejdernavne for borgere: "
-        + ("ja" if show_staff_names_to_citizens else "nej"),
+    privilege_change_record(
+        actor,
+        PrivilegeChange(
+            what="vis medarbejdernavne for borgere: "
+            + ("ja" if show_staff_names_to_citizens else "nej"),
+            object_type="municipality",
+        ),
     )

@@ -28,6 +28,11 @@ urlpatterns = [
         name="membership_add",
     ),
     path(
+        "administration/anmodninger/<uuid:request_id>/",
+        views.membership_request_decide,
+        name="membership_request_decide",
+    ),
+    path(
         "administration/roller/<uuid:membership_id>/fjern/",
         views.membership_remove,
         name="membership_remove",

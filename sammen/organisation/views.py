@@ -21,7 +21,7 @@ from sammen.core.access_rules import (
     PUBLIC,
     STAFF,
     access_rule,
-    roles,
+    needs,
 )
 from sammen.core.errors import ValidationFailed
 from sammen.core.forms import form_handle
@@ -36,9 +36,8 @@ from sammen.organisation.forms import (
     UnitForm,
     staff_initial,
 )
-from sammen.organisation.models import Role
-
-ADMIN = roles(Role.ADMINISTRATOR)
+from sammen.organisation.models import MembershipRequest
+from sammen.organisation.permissions import Permission
 
 
 def _safe_next(request: HttpRequest, default: str) -> str:
@@ -152,7 +151,7 @@ def role_switch(request: ActorRequest) -> HttpResponse:
 # --- Administration -------------------------------------------------------------------------
 
 
-@access_rule(ADMIN)
+@access_rule(needs(Permission.ORGANISATION_ADMIN))
 def admin_index(request: ActorRequest) -> HttpResponse:
     actor = request.actor
     return render(
@@ -161,11 +160,13 @@ def admin_index(request: ActorRequest) -> HttpResponse:
         {
             "tree": selectors.unit_tree(actor=actor),
             "staff_list": selectors.staff_list(actor=actor).prefetch_related("memberships__unit"),
+            "pending": selectors.membership_request_list(actor=actor),
+            "permissions": selectors.permission_table_get(),
         },
     )
 
 
-@access_rule(ADMIN)
+@access_rule(needs(Permission.ORGANISATION_ADMIN))
 @require_http_methods(["GET", "POST"])
 def unit_create(request: ActorRequest) -> HttpResponse:
     actor = request.actor
@@ -186,7 +187,7 @@ def unit_create(request: ActorRequest) -> HttpResponse:
     )
 
 
-@access_rule(ADMIN)
+@access_rule(needs(Permission.ORGANISATION_ADMIN))
 @require_http_methods(["GET", "POST"])
 def unit_edit(request: ActorRequest, unit_id: Any) -> HttpResponse:
     actor = request.actor
@@ -221,7 +222,7 @@ def _staff_url(staff_id: Any) -> str:
     return reverse("organisation:staff_edit", kwargs={"staff_id": staff_id})
 
 
-@access_rule(ADMIN)
+@access_rule(needs(Permission.ORGANISATION_ADMIN))
 @require_http_methods(["GET", "POST"])
 def staff_create(request: ActorRequest) -> HttpResponse:
     """A new staff member lands on their own page, with the message saying what is next."""
@@ -248,10 +249,11 @@ def _staff_page(actor: Any, staff: Any) -> dict[str, Any]:
         "memberships": selectors.membership_list(staff=staff),
         "membership_form": MembershipForm(actor=actor),
         "form": StaffForm(initial=staff_initial(staff)),
+        "pending": selectors.membership_request_list(actor=actor, staff=staff),
     }
 
 
-@access_rule(ADMIN)
+@access_rule(needs(Permission.ORGANISATION_ADMIN))
 @require_http_methods(["GET", "POST"])
 def staff_edit(request: ActorRequest, staff_id: Any) -> HttpResponse:
     actor = request.actor
@@ -267,7 +269,7 @@ def staff_edit(request: ActorRequest, staff_id: Any) -> HttpResponse:
     )
 
 
-@access_rule(ADMIN)
+@access_rule(needs(Permission.ORGANISATION_ADMIN))
 @require_POST
 def staff_set_active(request: ActorRequest, staff_id: Any) -> HttpResponse:
     actor = request.actor
@@ -287,7 +289,7 @@ def staff_set_active(request: ActorRequest, staff_id: Any) -> HttpResponse:
     return redirect("organisation:staff_edit", staff_id=staff.pk)
 
 
-@access_rule(ADMIN)
+@access_rule(needs(Permission.ORGANISATION_ADMIN))
 @require_POST
 def membership_add(request: ActorRequest, staff_id: Any) -> HttpResponse:
     actor = request.actor
@@ -298,7 +300,11 @@ def membership_add(request: ActorRequest, staff_id: Any) -> HttpResponse:
         save=lambda data: services.membership_add(
             actor=actor, staff=staff, unit=data["unit"], role=data["role"]
         ),
-        success_message=_("Rollen er tilføjet."),
+        success_message=lambda added: (
+            _("Rollen venter på, at en anden administrator godkender den.")
+            if isinstance(added, MembershipRequest)
+            else _("Rollen er tilføjet.")
+        ),
         success_url=_staff_url(staff.pk),
         template="organisation/admin/staff_form.html",
         context=lambda: _staff_page(actor, staff),
@@ -307,7 +313,31 @@ def membership_add(request: ActorRequest, staff_id: Any) -> HttpResponse:
     )
 
 
-@access_rule(ADMIN)
+@access_rule(needs(Permission.ORGANISATION_ADMIN))
+@require_POST
+def membership_request_decide(request: ActorRequest, request_id: Any) -> HttpResponse:
+    """A second administrator approves or rejects a pending role."""
+    actor = request.actor
+    pending = selectors.membership_request_get(actor=actor, request_id=request_id)
+    decision = request.POST.get("decision")
+    if decision not in ("approve", "reject"):
+        raise ValidationFailed("Vælg Godkend eller Afvis.")
+    approve = decision == "approve"
+    try:
+        services.membership_request_decide(actor=actor, request=pending, approve=approve)
+    except ValidationFailed as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            f"{pending.staff.full_name} har fået rollen {pending}."
+            if approve
+            else f"Anmodningen om rollen {pending} til {pending.staff.full_name} er afvist.",
+        )
+    return redirect(_safe_next(request, "/administration/"))
+
+
+@access_rule(needs(Permission.ORGANISATION_ADMIN))
 @require_POST
 def membership_remove(request: ActorRequest, membership_id: Any) -> HttpResponse:
     actor = request.actor
@@ -321,7 +351,7 @@ def membership_remove(request: ActorRequest, membership_id: Any) -> HttpResponse
     return redirect("organisation:staff_edit", staff_id=membership.staff_id)
 
 
-@access_rule(ADMIN)
+@access_rule(needs(Permission.ORGANISATION_ADMIN))
 @require_POST
 def municipality_settings(request: ActorRequest) -> HttpResponse:
     services.municipality_settings_update(

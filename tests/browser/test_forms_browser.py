@@ -191,7 +191,8 @@ FLOWS: dict[str, Flow] = {
         lambda w, c: f"/administration/medarbejdere/{w.sosu_helper.pk}/",
         lambda page, w, c: _membership(page, w.training_team.pk, "terapeut"),
         "Tilføj rolle",
-        "Rollen er tilføjet.",
+        # A role that reaches citizen data waits for a second administrator.
+        "Rollen venter på, at en anden administrator godkender den.",
         # The role the helper already has there.
         bad=lambda page, w: _membership(page, w.home_care_team.pk, "sosu_hjaelper"),
     ),

@@ -8,6 +8,7 @@ import io
 import uuid
 import zoneinfo
 from pathlib import Path
+from typing import Any
 
 import pytest
 import time_machine
@@ -17,8 +18,9 @@ from django.utils import timezone
 
 from conftest import World
 from sammen.access import services
-from sammen.access.log import access_log_record, access_log_verify
+from sammen.access.log import access_log_record
 from sammen.access.models import AccessLogEntry, CitizenAccessRecord, ReviewItem
+from sammen.access.sealing import access_log_verify
 from sammen.citizens.models import Citizen, CitizenAccount
 from sammen.citizens.tests.factories import citizen_create
 from sammen.organisation.models import User
@@ -231,7 +233,10 @@ def test_pdf_handles_names_outside_latin_1(
     assert (family, text("Wiśniewska – Åse")) == ("Helvetica", "Wisniewska - Åse")
 
 
-def test_prune_keeps_rows_inside_the_period_even_after_older_imports(world: World) -> None:
+def test_prune_takes_old_imported_rows_and_keeps_young_ones_verifiable(world: World) -> None:
+    """Retention goes by each row's time, not its position: an old row imported after a young
+    one is pruned, the young one stays, and the signed leaves tell the verifier which rows
+    retention was allowed to remove."""
     from sammen.access.log import access_log_import
 
     citizen = citizen_create(world.greve)
@@ -252,9 +257,35 @@ def test_prune_keeps_rows_inside_the_period_even_after_older_imports(world: Worl
             }
         ],
     )
-    assert services.access_log_prune() == {"access_log": 0, "citizen_log": 0}
-    assert AccessLogEntry.objects.filter(operation="view").count() == 2
+    assert services.access_log_prune() == {"access_log": 1, "citizen_log": 0}
+    assert AccessLogEntry.objects.filter(operation="view").count() == 1
     assert list(access_log_verify()) == []
+
+
+def test_a_young_row_deleted_by_hand_is_not_taken_for_retention(world: World) -> None:
+    from sammen.access.tests.insider import insider
+
+    citizen = citizen_create(world.greve)
+    rows = access_log_record(
+        actor=world.actor(world.nurse), citizen_ids=[citizen.pk], operation="view"
+    )
+    services.access_log_prune()  # seals, prunes nothing
+    with insider() as cursor:
+        cursor.execute("DELETE FROM access_accesslogentry WHERE seq = %s", [rows[0].seq])
+    problems = [str(p) for p in access_log_verify()]
+    assert problems[0] == f"access_log: forsegling 1, række {rows[0].seq}: rækken er slettet"
+
+
+def test_rows_not_yet_sealed_are_not_pruned(world: World, settings: Any) -> None:
+    citizen = citizen_create(world.greve)
+    old = timezone.now() - dt.timedelta(days=settings.SAMMEN_ACCESS_LOG_RETENTION_DAYS + 5)
+    with time_machine.travel(old, tick=False):
+        access_log_record(
+            actor=world.actor(world.nurse), citizen_ids=[citizen.pk], operation="view"
+        )
+    settings.SAMMEN_SEAL_LAG_SECONDS = 10 * 365 * 86400  # the sealer cannot seal it yet
+    assert services.access_log_prune() == {"access_log": 0, "citizen_log": 0}
+    assert AccessLogEntry.objects.filter(operation="view").count() == 1
 
 
 def test_too_long_break_the_glass_reason_is_422_not_500(world: World) -> None:

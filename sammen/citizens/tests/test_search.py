@@ -118,7 +118,7 @@ def test_search_has_no_n_plus_one(world: World) -> None:
     for i in range(3):
         citizen_create(world.greve, "Bent", f"Larsen{i}")
     actor = world.actor(world.nurse)
-    selectors.citizen_search(actor=actor, query="bent")  # warm the chain head
+    selectors.citizen_search(actor=actor, query="bent")  # warm the caches
     with CaptureQueriesContext(connection) as few:
         selectors.citizen_search(actor=actor, query="bent")
     for i in range(3, 30):

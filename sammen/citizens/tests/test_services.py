@@ -85,7 +85,11 @@ def test_update_writes_change_log_old_to_new(world: World) -> None:
         actor=actor, citizen=citizen, data=data(cpr=citizen.cpr, street="Nygade", phone="20304050")
     )
     entry = ChangeLogEntry.objects.filter(citizen_id=citizen.pk, action="update").get()
-    assert entry.changes == {"street": ["Hovedgaden", "Nygade"], "phone": ["", "20304050"]}
+    assert entry.changes == {
+        "street": ["Hovedgaden", "Nygade"],
+        "phone": ["", "20304050"],
+        "version": [1, 2],
+    }
     assert entry.staff == world.nurse
     assert entry.role == "sygeplejerske"
 

@@ -15,15 +15,6 @@ class NoteForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class StaleWrite(Conflict):
-    """A Conflict as the write kernel raises it: what changed, and the version now stored."""
-
-    def __init__(self, changes: object, current_version: int | None = None) -> None:
-        super().__init__()
-        self.changes = changes
-        self.current_version = current_version
-
-
 def _bound(**values: str) -> NoteForm:
     data = QueryDict(mutable=True)
     data.update(values)
@@ -43,7 +34,9 @@ def test_conflict_says_so_in_danish_and_keeps_what_was_typed() -> None:
 
 def test_conflict_details_go_beside_the_fields_and_the_version_moves_on() -> None:
     form = _bound(title="Mit", text="Det jeg skrev", version="3")
-    error = StaleWrite({"title": ("Gammel", "Ny titel"), "phone": ("", "2")}, 4)
+    error = Conflict(
+        changes={"title": ["Gammel", "Ny titel"], "phone": ["", "2"]}, current_version=4
+    )
     form_add_conflict(form, error)
     assert form.errors["title"] == ["Ændret af en anden: Gammel → Ny titel"]
     assert "text" not in form.errors
@@ -57,10 +50,3 @@ def test_a_conflict_with_its_own_message_shows_it() -> None:
     form = _bound(title="Mit", text="x", version="1")
     form_add_conflict(form, Conflict("Notatet er allerede rettet af en anden."))
     assert "Notatet er allerede rettet af en anden." in str(form.non_field_errors())
-
-
-def test_conflict_with_a_list_of_changed_fields() -> None:
-    form = _bound(title="Mit", text="x", version="1")
-    error = StaleWrite(["text"])
-    form_add_conflict(form, error)
-    assert form.errors["text"] == ["Ændret af en anden."]

@@ -13,16 +13,15 @@ from django.core.management import call_command
 from sammen.citizens import selectors
 from sammen.citizens.models import Citizen, Consent, Relative, Responsibility
 from sammen.citizens.services import _search_fields
-from sammen.demo import streams
+from sammen.core import demo_streams as streams
+from sammen.core.demo_streams import DemoContext, stream_register
 from sammen.demo.generator import (
     home_care_teams_per_district,
     municipality_generate,
     municipality_get_or_create,
 )
 from sammen.demo.population import DISTRICTS, is_fictitious_cpr
-from sammen.demo.streams import DemoContext, stream_register
 from sammen.organisation.models import (
-    CITIZEN_DATA_ROLES,
     Area,
     Membership,
     Municipality,
@@ -31,6 +30,7 @@ from sammen.organisation.models import (
     StaffMember,
     UnitKind,
 )
+from sammen.organisation.permissions import Permission, roles_with
 from sammen.organisation.tests import factories as f
 
 TODAY = dt.date(2026, 3, 2)
@@ -149,7 +149,9 @@ def test_search_columns_are_filled_as_services_fill_them_and_search_finds_people
     # Someone in the team responsible for the citizen (so any care-relation rule lets them).
     responsibility = Responsibility.objects.get(citizen=citizen)
     carer = (
-        Membership.objects.filter(unit=responsibility.unit, role__in=CITIZEN_DATA_ROLES)
+        Membership.objects.filter(
+            unit=responsibility.unit, role__in=roles_with(Permission.CITIZEN_READ)
+        )
         .select_related("staff", "unit")
         .first()
     )

@@ -39,8 +39,10 @@ def test_document_correct_and_read_through_the_api(world: World, citizen: Citize
         f"/api/v1/journal/entries/{body['id']}/corrections",
         {"data": {"tilstand": LAVE_MAD, "nuvaerende_niveau": 1}, "reason": "Igen"},
     )
-    assert again.status_code == 422  # type: ignore[attr-defined]
+    assert again.status_code == 409  # type: ignore[attr-defined]
     assert again["Content-Type"] == "application/problem+json"  # type: ignore[index]
+    problem = again.json()  # type: ignore[attr-defined]
+    assert (problem["status"], problem["current_id"]) == (409, corrected.json()["id"])  # type: ignore[attr-defined]
     versions = client.get(f"/api/v1/journal/entries/{body['id']}").json()
     assert [v["version"] for v in versions] == [1, 2]
     overview = client.get(f"{base}/overview").json()

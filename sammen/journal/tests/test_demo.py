@@ -10,7 +10,7 @@ import pytest
 from django.db import transaction
 
 from conftest import World
-from sammen.demo.streams import DemoContext, streams_all
+from sammen.core.demo_streams import DemoContext, streams_all
 from sammen.journal import demo
 from sammen.journal.fields import data_validate
 from sammen.journal.models import Entry, EntryKind, EntryStatus

@@ -219,12 +219,32 @@ def test_malformed_template_definitions_are_refused(
     name: str, field: dict[str, Any], message: str
 ) -> None:
     with pytest.raises(TemplateDefinitionError, match=message):
-        definition_check(_template(field), value_sets={"vs"}, roles={"sygeplejerske"})
+        definition_check(
+            _template(field) | {"permission": "document"},
+            value_sets={"vs"},
+            permissions={"document"},
+        )
 
 
-def test_subject_must_be_a_required_code_and_roles_must_exist() -> None:
-    template = _template(TEXT) | {"subject": "f"}
+def test_subject_must_be_a_required_code() -> None:
+    template = _template(TEXT) | {"subject": "f", "permission": "document"}
     with pytest.raises(TemplateDefinitionError, match="subject"):
-        definition_check(template, value_sets={"vs"}, roles=set())
-    with pytest.raises(TemplateDefinitionError, match="ukendte roller"):
-        definition_check(_template(TEXT) | {"roles": ["kok"]}, value_sets=set(), roles={"x"})
+        definition_check(template, value_sets={"vs"}, permissions={"document"})
+
+
+def test_a_template_declares_a_known_permission_never_roles() -> None:
+    """Who may document is the permission table's business (organisation.permissions)."""
+    good = _template(TEXT) | {"permission": "document_health"}
+    definition_check(good, value_sets=set(), permissions={"document_health"})
+    with pytest.raises(TemplateDefinitionError, match="ikke roller"):
+        definition_check(
+            good | {"roles": ["sygeplejerske"]}, value_sets=set(), permissions={"document_health"}
+        )
+    with pytest.raises(TemplateDefinitionError, match="ukendt eller manglende rettighed"):
+        definition_check(_template(TEXT), value_sets=set(), permissions={"document_health"})
+    with pytest.raises(TemplateDefinitionError, match="ukendt eller manglende rettighed"):
+        definition_check(
+            _template(TEXT) | {"permission": "kok"},
+            value_sets=set(),
+            permissions={"document_health"},
+        )

@@ -83,7 +83,7 @@ def _files(tmp_path: Path, version: int = 1, title: str = "Bostøtte: mobilitet"
                 "entry_kind": "state",
                 "subject": "tilstand",
                 "summary": ["niveau", "ture"],
-                "roles": ["sygeplejerske", "sosu_assistent"],
+                "permission": "document_assessment",
                 "sections": [
                     {
                         "title": "Mobilitet",

@@ -10,7 +10,7 @@ import pytest
 from conftest import World
 from sammen.access.models import AccessLogEntry
 from sammen.citizens.models import Citizen
-from sammen.core.errors import Forbidden, NotFound, ValidationFailed
+from sammen.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from sammen.journal import selectors, services
 from sammen.journal.models import Entry, EntryStatus, Template, TemplateStatus
 from sammen.journal.tests.factories import (
@@ -179,10 +179,13 @@ def test_a_version_can_be_corrected_only_once(world: World, citizen: Citizen) ->
     v1 = funktionsevne(nurse, citizen, LAVE_MAD, 2)
     good = {"tilstand": LAVE_MAD, "nuvaerende_niveau": 1}
     services.entry_correct(actor=nurse, entry_id=v1.pk, data=good, reason="Rettet")
-    with pytest.raises(ValidationFailed) as caught:
+    with pytest.raises(Conflict) as caught:
         services.entry_correct(actor=nurse, entry_id=v1.pk, data=good, reason="Igen")
-    assert "allerede rettet" in caught.value.field_errors["entry"][0]
-    with pytest.raises(ValidationFailed):
+    assert caught.value.status_code == 409
+    assert "allerede rettet" in caught.value.message
+    v2 = Entry.objects.get(replaces=v1)
+    assert (caught.value.current_id, caught.value.current_version) == (str(v2.pk), 2)
+    with pytest.raises(Conflict):
         services.entry_mark_in_error(actor=nurse, entry_id=v1.pk, reason="Igen")
     assert Entry.objects.count() == 2
 

@@ -167,3 +167,27 @@ def test_the_citizen_page_shows_the_journal_section(world: World, citizen: Citiz
     assert page.status_code == 200
     assert "Journal (borgerblik)" in page.text
     assert "3 – svære begrænsninger" in page.text
+
+
+def test_correcting_a_version_someone_else_corrected_meanwhile_answers_409(
+    world: World, citizen: Citizen
+) -> None:
+    """Two people open the correction form of the same version; the second save is refused
+    with 409, the form comes back with what they typed, and the first correction stands."""
+    v1 = funktionsevne(world.actor(world.nurse), citizen, LAVE_MAD, 2, days_ago=1)
+    url = reverse("journal:entry_correct", kwargs={"entry_id": v1.pk})
+    first = world.client(world.nurse)
+    second = world.client(world.sosu_helper)
+    assert first.get(url).status_code == second.get(url).status_code == 200
+    ok = first.post(url, {"tilstand": LAVE_MAD, "nuvaerende_niveau": "3", "reason": "Tastefejl"})
+    assert ok.status_code == 302
+    stale = second.post(url, {"tilstand": LAVE_MAD, "nuvaerende_niveau": "1", "reason": "Bedre"})
+    assert stale.status_code == 409
+    assert "allerede rettet af en anden" in stale.text
+    assert "Bedre" in stale.text  # the typed reason is kept
+    v2 = Entry.objects.get(replaces=v1)
+    assert v2.data["nuvaerende_niveau"] == 3
+    assert Entry.objects.filter(chain_id=v1.chain_id).count() == 2
+    in_error = reverse("journal:entry_mark_in_error", kwargs={"entry_id": v1.pk})
+    assert second.post(in_error, {"reason": "Forkert borger"}).status_code == 409
+    assert Entry.objects.filter(chain_id=v1.chain_id).count() == 2

@@ -22,6 +22,7 @@ from sammen.organisation.models import (
     UnitKind,
     User,
 )
+from sammen.organisation.permissions import permissions_for
 
 _seq = itertools.count(1)
 
@@ -82,6 +83,7 @@ def actor_for(staff: StaffMember, membership: Membership | None = None) -> Actor
         membership=membership,
         role=membership.role,
         unit=membership.unit,
+        permissions=permissions_for(membership.role),
     )
 
 

@@ -8,7 +8,14 @@ from conftest import World
 from sammen.core.errors import Forbidden, NotFound, ValidationFailed
 from sammen.core.tests.helpers import stable_body
 from sammen.organisation import services
-from sammen.organisation.models import Membership, OrgUnit, Role, StaffMember, UnitKind
+from sammen.organisation.models import (
+    Membership,
+    MembershipRequest,
+    OrgUnit,
+    Role,
+    StaffMember,
+    UnitKind,
+)
 from sammen.organisation.tests import factories as f
 
 
@@ -111,6 +118,20 @@ def test_create_staff_then_add_membership(world: World) -> None:
     response = client.post(
         f"/administration/medarbejdere/{staff.pk}/roller/",
         {"unit": world.home_care_team.pk, "role": Role.SOSU_HELPER},
+    )
+    assert response.status_code == 302
+    # A role with permissions waits for a second administrator.
+    assert not Membership.objects.filter(staff=staff).exists()
+    pending = MembershipRequest.objects.get(staff=staff, decided_at__isnull=True)
+    response = client.post(
+        f"/administration/medarbejdere/{staff.pk}/roller/",
+        {"unit": world.home_care_team.pk, "role": Role.SOSU_HELPER},
+    )
+    assert response.status_code == 422
+    assert "Rollen venter allerede på en anden administrators godkendelse." in response.text
+    second = f.staff_create(world.admin_unit, Role.ADMINISTRATOR, username="admin2")
+    response = f.logged_in_client(second).post(
+        f"/administration/anmodninger/{pending.pk}/", {"decision": "approve"}
     )
     assert response.status_code == 302
     membership = Membership.objects.get(staff=staff)
@@ -223,22 +244,32 @@ def test_demo_seed_is_idempotent(db: None) -> None:
 
 def test_privilege_changes_are_in_the_tamper_evident_log(world: World) -> None:
     """SECURITY.md T09(4): role assignments and disabling are audited; non-admins are refused."""
-    from sammen.access.log import access_log_verify
     from sammen.access.models import AccessLogEntry
+    from sammen.access.sealing import access_log_verify
 
     admin = f.actor_for(world.administrator)
-    membership = services.membership_add(
+    second = f.actor_for(f.staff_create(world.admin_unit, Role.ADMINISTRATOR, username="admin2"))
+    pending = services.membership_add(
         actor=admin, staff=world.nurse, unit=world.training_team, role=Role.THERAPIST
     )
+    assert isinstance(pending, MembershipRequest)
+    membership = services.membership_request_decide(actor=second, request=pending, approve=True)
+    assert membership is not None
     services.membership_remove(actor=admin, membership=membership)
     services.staff_set_active(actor=admin, staff=world.sosu_helper, active=False)
     rows = list(AccessLogEntry.objects.filter(operation="privilege").order_by("seq"))
     assert [r.criterion.split(" medarbejder")[0].split(" ")[0:2] for r in rows] == [
-        ["rolle", "tilføjet"],
+        ["rolle", "anmodet"],
+        ["rolle", "godkendt"],
         ["rolle", "fjernet"],
         ["deaktiveret"],
     ]
-    assert all(r.staff_id == world.administrator.pk for r in rows)
+    assert [r.staff_id for r in rows] == [
+        world.administrator.pk,
+        second.staff.pk,
+        world.administrator.pk,
+        world.administrator.pk,
+    ]
     assert list(access_log_verify()) == []
     with pytest.raises(Forbidden):
         services.membership_add(

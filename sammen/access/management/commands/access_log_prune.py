@@ -1,4 +1,4 @@
-"""Delete access-log rows past their retention; the chain stays verifiable."""
+"""Delete sealed access-log rows past their retention (as the retention role); logged."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Verify the access log's hash chain; name every altered, removed, inserted or moved row."""
+"""Check the access log, the citizen's copy, the MinLog queue and the journal against the signed
+checkpoints (the copies outside the database win); name every deleted, changed or inserted row."""
 
 from __future__ import annotations
 
@@ -7,21 +8,26 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from sammen.access.log import access_log_verify
-from sammen.access.models import AccessLogEntry
+from sammen.access.sealing import access_log_unsealed, access_log_verify
 
 
 class Command(BaseCommand):
-    help = "Tjekker adgangsloggens hash-kæde og navngiver hver ændret, fjernet eller indsat række."
+    help = (
+        "Tjekker adgangsloggen, borgerens kopi, MinLog-køen og journalen mod de signerede "
+        "forseglinger og navngiver hver slettet, ændret eller indsat række."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        total = AccessLogEntry.objects.count()
         problems = []
-        with tqdm(total=1, desc="Tjekker kæden", unit="kæde", disable=total < 10_000) as bar:
-            problems = list(access_log_verify())
-            bar.update(1)
+        for problem in tqdm(access_log_verify(), desc="Fund", unit=" fund", disable=None):
+            problems.append(problem)
+            self.stderr.write(str(problem))
+        unsealed = access_log_unsealed()
         if problems:
-            for problem in problems:
-                self.stderr.write(str(problem))
-            raise CommandError(f"Adgangsloggen er brudt: {len(problems)} fejl.")
-        self.stdout.write(self.style.SUCCESS(f"Adgangsloggen er hel ({total} rækker)."))
+            raise CommandError(f"Loggen er brudt: {len(problems)} fejl (den første står øverst).")
+        self.stdout.write(
+            self.style.SUCCESS(
+                "Alle forseglede rækker passer med de signerede forseglinger. "
+                f"{unsealed} nyere rækker venter på næste forsegling."
+            )
+        )

@@ -8,8 +8,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
-from sammen.access.models import ChainHead
 from sammen.access.services import access_review_scan
+from sammen.organisation.models import Municipality
 
 
 class Command(BaseCommand):
@@ -22,6 +22,6 @@ class Command(BaseCommand):
         since = timezone.now() - dt.timedelta(hours=options["hours"])
         created = sum(
             access_review_scan(municipality_id=mid, since=since)
-            for mid in ChainHead.objects.values_list("municipality_id", flat=True)
+            for mid in Municipality.objects.values_list("pk", flat=True)
         )
         self.stdout.write(self.style.SUCCESS(f"{created} nye punkter til gennemgang."))

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils import timezone
 
+from sammen.access.models import Checkpoint
+from sammen.access.sealing import SealRefused, access_log_seal
 from sammen.demo.generator import TqdmProgress
 from sammen.demo.seed import (
     DEMO_CITIZENS,
@@ -41,6 +45,7 @@ class Command(BaseCommand):
             citizen_login = demo_citizen_login()
             if citizen_login is not None:
                 logins.append(citizen_login)
+        self._seal()
         self.stdout.write(self.style.SUCCESS("\nDemo-logins (alle fiktive):"))
         width = max(len(login.username) for login in logins)
         for login in logins:
@@ -56,3 +61,20 @@ class Command(BaseCommand):
             )
         else:
             self.stdout.write("  Første login beder dig opsætte en godkendelses-app (TOTP).")
+
+    def _seal(self) -> None:
+        """Seal the demo's history, so `access_log_verify` has something to check. A new demo
+        database next to the checkpoints of an old one (deleted db.sqlite3) gets a fresh
+        directory; the old one is kept aside, never deleted."""
+        try:
+            checkpoint = access_log_seal(lag_seconds=0)
+        except SealRefused:
+            if settings.SAMMEN_ENV == "production" or Checkpoint.objects.exists():
+                raise
+            old = Path(settings.SAMMEN_SEAL_DIR)
+            aside = old.with_name(f"{old.name}.old-{timezone.now():%Y%m%d%H%M%S}")
+            old.rename(aside)
+            self.stdout.write(f"  … Ny database: de gamle forseglinger er flyttet til {aside}")
+            checkpoint = access_log_seal(lag_seconds=0)
+        if checkpoint is not None:
+            self.stdout.write(f"  … Adgangsloggen er forseglet (forsegling {checkpoint.number})")

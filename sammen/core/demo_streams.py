@@ -4,7 +4,7 @@ The generator (`manage.py demo_municipality`) first builds the organisation, sta
 then calls every registered stream in `order`, each with the same `DemoContext`. A module
 registers its stream in its AppConfig.ready():
 
-    from sammen.demo.streams import stream_register
+    from sammen.core.demo_streams import stream_register
     stream_register("journal", order=20, generate=journal_demo_stream)
 
 A stream must be deterministic for the context's seed (use `ctx.rng` and `ctx.faker`, never

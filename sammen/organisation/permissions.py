@@ -1,0 +1,117 @@
+"""Who may do what: one `Permission` enum and one role → permissions table.
+
+This is the only place that knows which role may do what. Views declare
+`access_rule(needs(Permission.X))`, documentation templates name the permission they need
+(`"permission": "document_health"`), and policy code asks `has_permission(actor, X)`. No other
+module defines a set of roles (a test in `tests/test_permissions_single_source.py` keeps it so).
+
+The actor carries its permissions (`Actor.permissions`, filled from this table when the actor
+is built), so the core's access rules can check them without knowing the table.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from sammen.core.actor import Actor
+from sammen.organisation.models import Role
+
+
+class Permission(models.TextChoices):
+    CITIZEN_READ = "citizen_read", _("Søge efter og se navngivne borgere og deres journal")
+    CITIZEN_REACH_SUBUNITS = (
+        "citizen_reach_subunits",
+        _("Se borgere, som underliggende enheder har ansvaret for"),
+    )
+    CITIZEN_REACH_AREA = (
+        "citizen_reach_area",
+        _("Se borgere i hele sit område og borgere uden ansvarlig enhed (visitation)"),
+    )
+    CITIZEN_WRITE = (
+        "citizen_write",
+        _("Oprette borgere og ændre stamoplysninger, pårørende, ansvar og samtykker"),
+    )
+    BREAK_THE_GLASS = "break_the_glass", _("Give sig selv udvidet adgang til én borger")
+    DOCUMENT = (
+        "document",
+        _("Dokumentere notater, generelle oplysninger og funktionsevnetilstande"),
+    )
+    DOCUMENT_HEALTH = "document_health", _("Dokumentere helbredstilstande")
+    DOCUMENT_ASSESSMENT = (
+        "document_assessment",
+        _("Udrede funktionsevne efter voksenudredningsmetoden (FFB)"),
+    )
+    ACCESS_REVIEW = (
+        "access_review",
+        _("Gennemgå udvidet adgang, mistænkelige opslag og rettighedsændringer"),
+    )
+    ORGANISATION_ADMIN = (
+        "organisation_admin",
+        _("Administrere enheder, medarbejdere og roller"),
+    )
+
+
+P = Permission
+_CARE = frozenset({P.CITIZEN_READ, P.BREAK_THE_GLASS, P.DOCUMENT})
+_CLINICAL = _CARE | {P.CITIZEN_WRITE, P.DOCUMENT_HEALTH, P.DOCUMENT_ASSESSMENT}
+
+# The table. Direktion and politicians see aggregates only (no named citizen); an
+# administrator manages the organisation and is not a care worker.
+ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
+    Role.SOSU_HELPER: _CARE,
+    Role.SOSU_ASSISTANT: _CLINICAL,
+    Role.NURSE: _CLINICAL,
+    Role.THERAPIST: _CLINICAL,
+    Role.ASSESSOR: _CLINICAL | {P.CITIZEN_REACH_AREA},
+    Role.LEADER: frozenset(
+        {
+            P.CITIZEN_READ,
+            P.CITIZEN_REACH_SUBUNITS,
+            P.CITIZEN_WRITE,
+            P.BREAK_THE_GLASS,
+            P.ACCESS_REVIEW,
+        }
+    ),
+    Role.DIRECTOR: frozenset(),
+    Role.POLITICIAN: frozenset(),
+    Role.ADMINISTRATOR: frozenset({P.ORGANISATION_ADMIN}),
+}
+
+# Permissions that open named citizens' data: a role holding one of these widens citizen
+# access, so giving it needs a second administrator and becomes a leader review item.
+CITIZEN_ACCESS: frozenset[Permission] = frozenset(
+    {P.CITIZEN_READ, P.CITIZEN_REACH_SUBUNITS, P.CITIZEN_REACH_AREA, P.BREAK_THE_GLASS}
+)
+# Two-factor login is required for these (citizen data, and granting access to it).
+MFA_PERMISSIONS: frozenset[Permission] = CITIZEN_ACCESS | {P.ORGANISATION_ADMIN}
+
+
+def permissions_for(role: str) -> frozenset[Permission]:
+    """The permissions of a role; an unknown role has none (deny by default)."""
+    return ROLE_PERMISSIONS.get(role, frozenset())
+
+
+def has_permission(actor: Actor, permission: str) -> bool:
+    return permission in actor.permissions
+
+
+def roles_with(*permissions: Permission) -> frozenset[str]:
+    """The roles holding any of the permissions (for database filters such as role__in)."""
+    wanted = set(permissions)
+    return frozenset(role for role, held in ROLE_PERMISSIONS.items() if held & wanted)
+
+
+def role_widens_citizen_access(role: str) -> bool:
+    return bool(permissions_for(role) & CITIZEN_ACCESS)
+
+
+def role_needs_second_approver(role: str) -> bool:
+    """A role that gives any permission is pending until a second administrator approves."""
+    return bool(permissions_for(role))
+
+
+def permission_table() -> list[tuple[Permission, list[bool]]]:
+    """Rows for the administration page: each permission and, per role (in `Role` order),
+    whether the role holds it."""
+    return [(p, [p in permissions_for(r) for r in Role]) for p in Permission]

@@ -1,0 +1,330 @@
+"""The write kernel (SECURITY.md T22, DESIGN.md "services"): every service in every module's
+`services.py` is either a write of citizen data through `access.writes` — and then a call of
+it leaves a change-log row and an access-log row — or listed here as exempt, with the reason.
+A new service that is neither fails this file until someone decides."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import inspect
+import pkgutil
+from collections.abc import Callable
+from types import ModuleType
+from typing import Any
+
+import pytest
+from django.db import transaction
+from django.utils import timezone
+
+import sammen
+from conftest import World
+from sammen.access.models import AccessLogEntry, ChangeLogEntry, Operation
+from sammen.access.writes import citizen_write, is_citizen_write_service
+from sammen.citizens import services as citizen_services
+from sammen.citizens.models import Citizen, CitizenStatus, Consent, Relative
+from sammen.citizens.tests.factories import citizen_create, fictitious_cpr
+from sammen.journal import services as journal_services
+from sammen.journal.loader import content_load
+from sammen.journal.tests.factories import LAVE_MAD, funktionsevne
+from sammen.organisation.models import Area
+
+# Services that do not write citizen data, and why.
+EXEMPT: dict[str, str] = {
+    "sammen.journal.services.document_require": "a policy check; writes nothing",
+    "sammen.access.services.grant_create": (
+        "break-the-glass grant: access-control data, not the citizen's record; written in one "
+        "transaction with its access-log row (operation grant, severity high) and review item"
+    ),
+    "sammen.access.services.review_require": "a role check; writes nothing",
+    "sammen.access.services.review_item_resolve": (
+        "a leader's review of the access log (logged as operation review); no citizen data"
+    ),
+    "sammen.access.services.access_review_scan": "system job: review items from the access log",
+    "sammen.access.services.access_log_prune": (
+        "retention job: removes expired log rows through the retention door, logs the pruning"
+    ),
+    "sammen.access.services.minlog_push": "system job: sends queued accesses to MinLog",
+}
+# Whole modules without citizen data (the layering keeps Citizen out of them).
+EXEMPT_MODULES: dict[str, str] = {
+    "sammen.organisation.services": (
+        "login, MFA, units, staff and roles: no citizen data; role and unit changes are logged "
+        "as privilege changes (operation privilege) by the module itself"
+    ),
+}
+
+
+def _service_modules() -> list[ModuleType]:
+    found = []
+    for info in pkgutil.iter_modules(sammen.__path__):
+        try:
+            found.append(importlib.import_module(f"sammen.{info.name}.services"))
+        except ModuleNotFoundError as error:
+            if error.name != f"sammen.{info.name}.services":
+                raise
+    return found
+
+
+def _public_services() -> dict[str, Callable[..., Any]]:
+    return {
+        f"{module.__name__}.{name}": func
+        for module in _service_modules()
+        for name, func in inspect.getmembers(module, inspect.isfunction)
+        if func.__module__ == module.__name__ and not name.startswith("_")
+    }
+
+
+def _writes() -> list[str]:
+    return sorted(
+        name for name, func in _public_services().items() if is_citizen_write_service(func)
+    )
+
+
+def test_the_walk_finds_the_services_of_every_module() -> None:
+    modules = {m.__name__ for m in _service_modules()}
+    assert {"sammen.citizens.services", "sammen.journal.services"} <= modules
+    assert "sammen.citizens.services.citizen_update" in _writes()
+
+
+def test_every_service_is_a_kernel_write_or_exempt_with_a_reason() -> None:
+    undecided = [
+        name
+        for name, func in _public_services().items()
+        if not is_citizen_write_service(func)
+        and name not in EXEMPT
+        and name.rsplit(".", 1)[0] not in EXEMPT_MODULES
+    ]
+    assert undecided == [], "mark with @citizen_write_service or list in EXEMPT with a reason"
+    services = _public_services()
+    stale = [name for name in EXEMPT if name not in services]
+    assert stale == [], "EXEMPT names a service that no longer exists"
+    both = [name for name in EXEMPT if is_citizen_write_service(services[name])]
+    assert both == []
+    assert all(reason.strip() for reason in [*EXEMPT.values(), *EXEMPT_MODULES.values()])
+
+
+# One call of each citizen-data write: setup(world) returns the call (measured on its own).
+Scenario = Callable[[World], Callable[[], Any]]
+
+
+def _citizen(world: World) -> Citizen:
+    return citizen_create(world.greve)
+
+
+def _create(world: World) -> Callable[[], Any]:
+    data = citizen_services.CitizenInput(
+        cpr=fictitious_cpr(dt.date(1944, 5, 6)), first_name="Ane", last_name="Lund"
+    )
+    return lambda: citizen_services.citizen_create(actor=world.actor(world.nurse), data=data)
+
+
+def _update(world: World) -> Callable[[], Any]:
+    citizen = _citizen(world)
+    data = citizen_services.CitizenInput(
+        cpr=citizen.cpr,
+        first_name=citizen.first_name,
+        last_name=citizen.last_name,
+        city="Karlslunde",
+    )
+    return lambda: citizen_services.citizen_update(
+        actor=world.actor(world.nurse), citizen=citizen, data=data, version=citizen.version
+    )
+
+
+def _status(world: World) -> Callable[[], Any]:
+    citizen = _citizen(world)
+    return lambda: citizen_services.citizen_set_status(
+        actor=world.actor(world.nurse),
+        citizen=citizen,
+        status=CitizenStatus.MOVED_AWAY,
+        on=timezone.localdate(),
+        version=citizen.version,
+    )
+
+
+def _relative_add(world: World) -> Callable[[], Any]:
+    citizen = _citizen(world)
+    data = citizen_services.RelativeInput(name="Bo Lund", relation="barn", is_primary_contact=True)
+    return lambda: citizen_services.relative_add(
+        actor=world.actor(world.nurse), citizen=citizen, data=data
+    )
+
+
+def _relative_remove(world: World) -> Callable[[], Any]:
+    citizen = _citizen(world)
+    relative = Relative.objects.create(
+        municipality=world.greve, citizen=citizen, name="Bo Lund", relation="barn"
+    )
+    return lambda: citizen_services.relative_remove(
+        actor=world.actor(world.nurse), relative=relative, version=relative.version
+    )
+
+
+def _consent_give(world: World) -> Callable[[], Any]:
+    citizen = _citizen(world)
+    return lambda: citizen_services.consent_give(
+        actor=world.actor(world.nurse),
+        citizen=citizen,
+        area=Area.ELDERLY_HEALTH,
+        scope="alle",
+        basis="samtykke",
+        legal_basis="",
+        given_on=timezone.localdate(),
+    )
+
+
+def _consent_withdraw(world: World) -> Callable[[], Any]:
+    citizen = _citizen(world)
+    consent = Consent.objects.create(
+        municipality=world.greve,
+        citizen=citizen,
+        area=Area.ELDERLY_HEALTH,
+        scope="alle",
+        basis="samtykke",
+        given_on=dt.date(2020, 1, 1),
+        recorded_by=world.nurse,
+    )
+    return lambda: citizen_services.consent_withdraw(
+        actor=world.actor(world.nurse),
+        consent=consent,
+        withdrawn_on=timezone.localdate(),
+        version=consent.version,
+    )
+
+
+def _responsibility_set(world: World) -> Callable[[], Any]:
+    citizen = _citizen(world)
+    return lambda: citizen_services.responsibility_set(
+        actor=world.actor(world.nurse),
+        citizen=citizen,
+        unit=world.district,
+        since=timezone.localdate(),
+    )
+
+
+def _entry_create(world: World) -> Callable[[], Any]:
+    content_load()
+    citizen = citizen_create(world.greve)
+    return lambda: funktionsevne(world.actor(world.nurse), citizen, LAVE_MAD, 2)
+
+
+def _entry_correct(world: World) -> Callable[[], Any]:
+    content_load()
+    entry = funktionsevne(world.actor(world.nurse), citizen_create(world.greve), LAVE_MAD, 2)
+    return lambda: journal_services.entry_correct(
+        actor=world.actor(world.nurse),
+        entry_id=entry.pk,
+        data={"tilstand": LAVE_MAD, "nuvaerende_niveau": 3},
+        reason="Tastefejl",
+    )
+
+
+def _entry_mark_in_error(world: World) -> Callable[[], Any]:
+    content_load()
+    entry = funktionsevne(world.actor(world.nurse), citizen_create(world.greve), LAVE_MAD, 2)
+    return lambda: journal_services.entry_mark_in_error(
+        actor=world.actor(world.nurse), entry_id=entry.pk, reason="Forkert borger"
+    )
+
+
+SCENARIOS: dict[str, Scenario] = {
+    "sammen.citizens.services.citizen_create": _create,
+    "sammen.citizens.services.citizen_update": _update,
+    "sammen.citizens.services.citizen_set_status": _status,
+    "sammen.citizens.services.relative_add": _relative_add,
+    "sammen.citizens.services.relative_remove": _relative_remove,
+    "sammen.citizens.services.consent_give": _consent_give,
+    "sammen.citizens.services.consent_withdraw": _consent_withdraw,
+    "sammen.citizens.services.responsibility_set": _responsibility_set,
+    "sammen.journal.services.entry_create": _entry_create,
+    "sammen.journal.services.entry_correct": _entry_correct,
+    "sammen.journal.services.entry_mark_in_error": _entry_mark_in_error,
+}
+
+
+def test_every_citizen_data_write_has_a_scenario_here() -> None:
+    assert sorted(SCENARIOS) == _writes()
+
+
+@pytest.mark.parametrize("name", sorted(SCENARIOS))
+def test_each_citizen_data_write_leaves_a_change_log_row_and_an_access_log_row(
+    world: World, name: str
+) -> None:
+    call = SCENARIOS[name](world)
+    changes_before = set(ChangeLogEntry.objects.values_list("pk", flat=True))
+    last_seq = max(AccessLogEntry.objects.values_list("seq", flat=True), default=0)
+    call()
+    new_changes = ChangeLogEntry.objects.exclude(pk__in=changes_before)
+    assert new_changes.exists(), f"{name} left no change-log row"
+    assert all(row.staff_id == world.nurse.pk for row in new_changes)
+    citizens = set(new_changes.values_list("citizen_id", flat=True))
+    writes = AccessLogEntry.objects.filter(
+        seq__gt=last_seq, operation__in=[Operation.CREATE, Operation.UPDATE], outcome="success"
+    )
+    assert citizens <= set(writes.values_list("citizen_id", flat=True))
+
+
+def test_a_kernel_write_that_records_no_change_fails_and_saves_nothing(world: World) -> None:
+    citizen = _citizen(world)
+    with (
+        pytest.raises(RuntimeError, match="recorded no change"),
+        citizen_write(actor=world.actor(world.nurse), citizen=citizen),
+    ):
+        Citizen.objects.filter(pk=citizen.pk).update(city="Sneget ind")
+    citizen.refresh_from_db()
+    assert citizen.city == "Greve"
+
+
+def test_a_write_is_never_part_of_a_larger_transaction(world: World) -> None:
+    """atomic(durable=True): inside pytest-django's test transaction the block is allowed
+    (Django marks the test case's own atomic), inside any other atomic it is refused."""
+    citizen = _citizen(world)
+    call = _update(world)
+    call()  # within the `db` fixture's TestCase transaction: allowed
+    with pytest.raises(RuntimeError, match="durable"), transaction.atomic():
+        citizen_services.citizen_set_status(
+            actor=world.actor(world.nurse),
+            citizen=citizen,
+            status=CitizenStatus.MOVED_AWAY,
+            on=timezone.localdate(),
+        )
+    citizen.refresh_from_db()
+    assert citizen.status == CitizenStatus.ACTIVE
+
+
+def test_on_commit_tasks_run_after_the_commit_only(
+    world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    citizen = _citizen(world)
+    ran: list[str] = []
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        citizen_write(actor=world.actor(world.nurse), citizen=citizen) as write,
+    ):
+        write.update(citizen, version=1, values={"city": "Tune"})
+        write.on_commit(lambda: ran.append("sent"))
+        assert ran == []
+    assert (ran, len(callbacks)) == (["sent"], 1)
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(RuntimeError),
+        citizen_write(actor=world.actor(world.nurse), citizen=citizen) as write,
+    ):
+        write.on_commit(lambda: ran.append("rolled back"))
+    assert ran == ["sent"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_durable_writes_commit_in_a_transactional_test(world: World) -> None:
+    """Without the test-case transaction (pytest-django `transaction=True`) the durable block
+    is the outermost one and commits; on_commit runs for real."""
+    citizen = _citizen(world)
+    ran: list[int] = []
+    with citizen_write(actor=world.actor(world.nurse), citizen=citizen) as write:
+        write.update(citizen, version=1, values={"city": "Tune"})
+        write.on_commit(lambda: ran.append(citizen.version))
+    assert ran == [2]
+    assert Citizen.objects.get(pk=citizen.pk).version == 2
+    with pytest.raises(RuntimeError, match="durable"), transaction.atomic():
+        _update(world)()
