@@ -33,7 +33,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # also runnable as `python bench/<name>.py`
@@ -273,6 +273,7 @@ def _measure(args: argparse.Namespace) -> dict[str, Any]:
     from django.utils import timezone
 
     from sammen.citizens.models import Responsibility
+    from sammen.core.requests import ActorRequest
     from sammen.journal import selectors, views
     from sammen.journal.models import Entry
     from sammen.organisation.models import Municipality
@@ -293,8 +294,11 @@ def _measure(args: argparse.Namespace) -> dict[str, Any]:
     factory = RequestFactory()
 
     def page() -> Any:
-        request = factory.get(f"/journal/borger/{citizen_id}/", {"since": since.isoformat()})
-        request.actor = actor  # type: ignore[attr-defined]
+        request = cast(
+            ActorRequest,
+            factory.get(f"/journal/borger/{citizen_id}/", {"since": since.isoformat()}),
+        )
+        request.actor = actor
         request.user = actor.staff.user
         request.session = SessionStore()
         request._messages = FallbackStorage(request)  # type: ignore[attr-defined]

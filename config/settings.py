@@ -28,7 +28,11 @@ def env_bool(name: str, default: bool) -> bool:
 SAMMEN_ENV = os.environ.get("SAMMEN_ENV", "development")
 PRODUCTION = SAMMEN_ENV == "production"
 
-DEBUG = env_bool("DJANGO_DEBUG", default=not PRODUCTION)
+# DEBUG only by explicit choice (DJANGO_DEBUG=true): the demo and `make run` show the
+# product's own error pages, never Django's debug page (URL patterns, settings, tracebacks).
+DEBUG = env_bool("DJANGO_DEBUG", default=False)
+if PRODUCTION and DEBUG:
+    raise ImproperlyConfigured("DJANGO_DEBUG=true is not allowed in production.")
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
     if PRODUCTION:
@@ -87,6 +91,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "sammen.core.middleware.NoStoreMiddleware",
     "sammen.core.middleware.DomainErrorMiddleware",
+    "sammen.core.middleware.DatabaseUnavailableMiddleware",
     "sammen.core.middleware.AccessRuleMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -187,6 +192,7 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "sammen.core.views.csrf_failure"
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "da"
@@ -201,6 +207,8 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "sammen" / "static"]
 WHITENOISE_USE_FINDERS = True
+# Files served at the site root (favicon.ico), also with DEBUG off.
+WHITENOISE_ROOT = BASE_DIR / "sammen" / "static_root"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -6,6 +6,7 @@ from config.admin import support_admin_site
 from config.api import api
 from sammen.core.access_rules import DELEGATED_ADMIN, DELEGATED_API, declare_rule_on_patterns
 
+handler400 = "sammen.core.views.bad_request"
 handler404 = "sammen.core.views.not_found"
 handler403 = "sammen.core.views.forbidden"
 handler500 = "sammen.core.views.server_error"

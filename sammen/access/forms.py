@@ -7,13 +7,22 @@ from sammen.access.models import GrantReason
 
 
 class GrantForm(forms.Form):
-    reason = forms.ChoiceField(
-        label=_("Begrundelse"), choices=[("", _("Vælg …")), *GrantReason.choices]
+    """Only parses: `services.grant_create` checks the reason, and logs a refused attempt, so
+    even an empty or too long reason reaches it. The fields are marked required for people
+    (the `required` attribute; the form is `novalidate`)."""
+
+    reason = forms.CharField(
+        label=_("Begrundelse"),
+        required=False,
+        widget=forms.Select(
+            choices=[("", _("Vælg …")), *GrantReason.choices], attrs={"required": True}
+        ),
     )
     reason_text = forms.CharField(
         label=_("Uddybning"),
-        max_length=500,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 500, "required": True}),
         help_text=_("Hvad skal du bruge oplysningerne til lige nu?"),
     )
 

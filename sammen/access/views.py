@@ -10,9 +10,11 @@ from pathlib import Path
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from sammen.access import selectors, services
@@ -20,50 +22,44 @@ from sammen.access.forms import GrantForm, ReviewForm
 from sammen.access.models import Operation
 from sammen.core.access_rules import CITIZEN, access_rule, needs
 from sammen.core.errors import ValidationFailed
-from sammen.core.forms import form_add_domain_errors, render_form
+from sammen.core.forms import form_handle
+from sammen.core.presenters import datetime_text, yes_no
+from sammen.core.requests import ActorRequest, CitizenRequest
 from sammen.organisation.permissions import Permission
 
 
 @access_rule(needs(Permission.BREAK_THE_GLASS))
 @require_http_methods(["GET", "POST"])
-def grant_create(request: HttpRequest, citizen_id: Any) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def grant_create(request: ActorRequest, citizen_id: Any) -> HttpResponse:
+    actor = request.actor
     selectors.grant_target_get(actor=actor, citizen_id=citizen_id)
-    form = GrantForm(request.POST or None)
-    if request.method == "POST":
-        try:
-            services.grant_create(
-                actor=actor,
-                citizen_id=citizen_id,
-                reason=request.POST.get("reason", ""),
-                reason_text=request.POST.get("reason_text", ""),
-            )
-        except ValidationFailed as error:
-            form.is_valid()
-            form_add_domain_errors(form, error)
-        else:
-            messages.warning(
-                request, "Du har fået udvidet adgang til borgeren. Adgangen er logget."
-            )
-            return redirect("citizens:overview", citizen_id=citizen_id)
-    return render_form(
+    return form_handle(
         request,
-        "access/grant_form.html",
-        {"form": form, "citizen_id": citizen_id},
-        invalid=request.method == "POST",
+        GrantForm(request.POST or None),
+        save=lambda data: services.grant_create(
+            actor=actor,
+            citizen_id=citizen_id,
+            reason=data["reason"],
+            reason_text=data["reason_text"],
+        ),
+        success_message=_("Du har fået udvidet adgang til borgeren. Adgangen er logget."),
+        message_level=messages.WARNING,
+        success_url=reverse("citizens:overview", kwargs={"citizen_id": citizen_id}),
+        template="access/grant_form.html",
+        context={"citizen_id": citizen_id},
     )
 
 
 @access_rule(needs(Permission.ACCESS_REVIEW))
-def review_queue(request: HttpRequest) -> HttpResponse:
-    queue = selectors.review_queue(actor=request.actor)  # type: ignore[attr-defined]
+def review_queue(request: ActorRequest) -> HttpResponse:
+    queue = selectors.review_queue(actor=request.actor)
     return render(request, "access/review_queue.html", {"queue": queue, "form": ReviewForm()})
 
 
 @access_rule(needs(Permission.ACCESS_REVIEW))
 @require_POST
-def review_resolve(request: HttpRequest, item_id: Any) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def review_resolve(request: ActorRequest, item_id: Any) -> HttpResponse:
+    actor = request.actor
     item = selectors.review_item_get(actor=actor, item_id=item_id)
     form = ReviewForm(request.POST)
     if form.is_valid():
@@ -77,18 +73,18 @@ def review_resolve(request: HttpRequest, item_id: Any) -> HttpResponse:
         except ValidationFailed as error:
             messages.error(request, next(iter(error.field_errors.values()), [error.message])[0])
         else:
-            messages.success(request, "Gennemgangen er gemt.")
+            messages.success(request, _("Gennemgangen er gemt."))
     else:
-        messages.error(request, "Skriv en kommentar og vælg en vurdering.")
+        messages.error(request, _("Skriv en kommentar og vælg en vurdering."))
     return redirect("access:review_queue")
 
 
-def _own_citizen(request: HttpRequest) -> Any:
-    return request.citizen_account.citizen  # type: ignore[attr-defined]
+def _own_citizen(request: CitizenRequest) -> Any:
+    return request.citizen_account.citizen
 
 
 @access_rule(CITIZEN)
-def citizen_log(request: HttpRequest) -> HttpResponse:
+def citizen_log(request: CitizenRequest) -> HttpResponse:
     citizen = _own_citizen(request)
     lines = selectors.citizen_own_log(citizen=citizen)
     return render(
@@ -103,7 +99,7 @@ def citizen_log(request: HttpRequest) -> HttpResponse:
 
 
 @access_rule(CITIZEN)
-def citizen_log_csv(request: HttpRequest) -> HttpResponse:
+def citizen_log_csv(request: CitizenRequest) -> HttpResponse:
     citizen = _own_citizen(request)
     lines = selectors.citizen_own_log(citizen=citizen, operation=Operation.EXPORT)
     buffer = io.StringIO()
@@ -113,11 +109,11 @@ def citizen_log_csv(request: HttpRequest) -> HttpResponse:
     writer.writerow([*header, "Medarbejder"] if show_names else header)
     for line in lines:
         row = [
-            timezone.localtime(line.at).strftime("%d-%m-%Y %H:%M"),
+            datetime_text(line.at),
             line.unit_name,
             line.purpose,
             line.operation,
-            "ja" if line.break_the_glass else "nej",
+            yes_no(line.break_the_glass),
         ]
         writer.writerow([*row, line.staff_name] if show_names else row)
     response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
@@ -156,7 +152,7 @@ def _pdf_font(pdf: Any) -> tuple[str, Callable[[str], str]]:
 
 
 @access_rule(CITIZEN)
-def citizen_log_pdf(request: HttpRequest) -> HttpResponse:
+def citizen_log_pdf(request: CitizenRequest) -> HttpResponse:
     from fpdf import FPDF
 
     citizen = _own_citizen(request)
@@ -171,7 +167,7 @@ def citizen_log_pdf(request: HttpRequest) -> HttpResponse:
     pdf.cell(
         0,
         6,
-        text(f"{citizen.full_name} – udskrevet {timezone.localtime():%d-%m-%Y %H:%M}"),
+        text(f"{citizen.full_name} – udskrevet {datetime_text(timezone.now())}"),
         new_x="LMARGIN",
         new_y="NEXT",
     )
@@ -182,11 +178,11 @@ def citizen_log_pdf(request: HttpRequest) -> HttpResponse:
             unit = f"{line.unit_name} ({line.staff_name})" if line.staff_name else line.unit_name
             table.row(
                 [
-                    timezone.localtime(line.at).strftime("%d-%m-%Y %H:%M"),
+                    datetime_text(line.at),
                     text(unit),
                     text(line.purpose),
                     text(line.operation),
-                    "JA" if line.break_the_glass else "",
+                    yes_no(line.break_the_glass),
                 ]
             )
     response = HttpResponse(bytes(pdf.output()), content_type="application/pdf")

@@ -10,12 +10,13 @@ import uuid
 from decimal import Decimal
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from ninja import Field, Router, Schema, Status
 
 from sammen.citizens import selectors, services
 from sammen.core.errors import Conflict, PreconditionFailed
 from sammen.core.etags import etag, if_match_version
+from sammen.core.requests import ApiRequest
 from sammen.core.schemas import InSchema
 
 router = Router(tags=["citizens"])
@@ -89,8 +90,8 @@ def _list_out(citizen: Any) -> dict[str, Any]:
 
 
 @router.post("/search", response=SearchOut)
-def search(request: HttpRequest, payload: SearchIn) -> dict[str, Any]:
-    result = selectors.citizen_search(actor=request.auth, query=payload.q)  # type: ignore[attr-defined]
+def search(request: ApiRequest, payload: SearchIn) -> dict[str, Any]:
+    result = selectors.citizen_search(actor=request.auth, query=payload.q)
     return {
         "total": result.total,
         "truncated": result.truncated,
@@ -107,20 +108,20 @@ def _full_out(citizen: Any) -> dict[str, Any]:
 
 
 @router.get("/{citizen_id}", response=CitizenOut)
-def get(request: HttpRequest, citizen_id: uuid.UUID, response: HttpResponse) -> dict[str, Any]:
-    citizen = selectors.citizen_get(actor=request.auth, citizen_id=citizen_id)  # type: ignore[attr-defined]
+def get(request: ApiRequest, citizen_id: uuid.UUID, response: HttpResponse) -> dict[str, Any]:
+    citizen = selectors.citizen_get(actor=request.auth, citizen_id=citizen_id)
     response["ETag"] = etag(citizen.version)
     return _full_out(citizen)
 
 
 @router.put("/{citizen_id}", response=CitizenOut)
 def update(
-    request: HttpRequest, citizen_id: uuid.UUID, payload: CitizenIn, response: HttpResponse
+    request: ApiRequest, citizen_id: uuid.UUID, payload: CitizenIn, response: HttpResponse
 ) -> dict[str, Any]:
     """Replace the master data. `If-Match` with the ETag from GET is required (428 without);
     a version someone else has changed since answers 412 with the fields they changed."""
     version = if_match_version(request)
-    actor = request.auth  # type: ignore[attr-defined]
+    actor = request.auth
     citizen = selectors.citizen_for_update(actor=actor, citizen_id=citizen_id)
     try:
         services.citizen_update(
@@ -142,10 +143,10 @@ class CprOut(Schema):
 
 
 @router.post("/{citizen_id}/cpr", response=CprOut)
-def cpr_reveal(request: HttpRequest, citizen_id: uuid.UUID) -> dict[str, str]:
+def cpr_reveal(request: ApiRequest, citizen_id: uuid.UUID) -> dict[str, str]:
     """The full CPR number, on explicit request; logged as its own access (object "cpr")."""
     citizen = selectors.citizen_get(
-        actor=request.auth,  # type: ignore[attr-defined]
+        actor=request.auth,
         citizen_id=citizen_id,
         object_type="cpr",
     )
@@ -153,9 +154,9 @@ def cpr_reveal(request: HttpRequest, citizen_id: uuid.UUID) -> dict[str, str]:
 
 
 @router.post("/", response={201: CitizenListOut})
-def create(request: HttpRequest, payload: CitizenIn) -> Status[dict[str, Any]]:
+def create(request: ApiRequest, payload: CitizenIn) -> Status[dict[str, Any]]:
     citizen = services.citizen_create(
-        actor=request.auth,  # type: ignore[attr-defined]
+        actor=request.auth,
         data=services.CitizenInput(**payload.model_dump()),
     )
     return Status(201, _list_out(citizen))

@@ -21,7 +21,13 @@ from sammen.organisation.models import Area, OrgUnit
 
 
 class DateInput(forms.DateInput):
+    """The browser's date picker reads and writes ISO dates (YYYY-MM-DD), whatever the
+    language: a localised value ("02.12.2026") would show as empty and be sent back empty."""
+
     input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")
 
 
 def version_field() -> forms.IntegerField:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from sammen.access.models import Operation
@@ -23,86 +26,61 @@ from sammen.citizens.forms import (
     citizen_initial,
 )
 from sammen.core.access_rules import access_rule, needs
-from sammen.core.errors import Conflict, ValidationFailed
-from sammen.core.forms import form_add_domain_errors, render_form
+from sammen.core.errors import ValidationFailed
+from sammen.core.forms import form_add_domain_errors, form_handle
+from sammen.core.requests import ActorRequest
 from sammen.organisation.permissions import Permission
 
 
-def _actor(request: HttpRequest) -> Any:
-    return request.actor  # type: ignore[attr-defined]
-
-
-def _form_conflict(form: Any, error: Conflict) -> None:
-    """Someone saved in between: say what they changed (old → new, CPR masked) above the form,
-    keep what this person typed, and base the next submit on the version now stored."""
-    shown = "; ".join(
-        f"{form.fields[name].label if name in form.fields else name}: "
-        f"{old if old not in (None, '') else '–'} → {new if new not in (None, '') else '–'}"
-        for name, (old, new) in error.changes.items()
-    )
-    form.add_error(None, f"{error.message} {shown}".strip())
-    if error.current_version is not None:
-        form.data = form.data.copy()
-        form.data["version"] = str(error.current_version)
-
-
-def _citizen_for_form(request: HttpRequest, citizen_id: Any) -> Any:
-    """GET shows the citizen (a logged read); POST hands the row to a write service, which
-    logs the write."""
-    actor = _actor(request)
-    if request.method == "GET":
-        return selectors.citizen_get(actor=actor, citizen_id=citizen_id)
-    return selectors.citizen_for_update(actor=actor, citizen_id=citizen_id)
-
-
-def _posted_version(request: HttpRequest) -> int | None:
+def _posted_version(request: ActorRequest) -> int | None:
     value = request.POST.get("version", "")
     return int(value) if value.isdigit() and len(value) < 10 else None
 
 
+def _without_version(data: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in data.items() if k != "version"}
+
+
 @access_rule(needs(Permission.CITIZEN_READ))
 @require_http_methods(["GET", "POST"])
-def citizen_search(request: HttpRequest) -> HttpResponse:
+def citizen_search(request: ActorRequest) -> HttpResponse:
     """The search box posts, so a CPR number typed into it never lands in a URL or access log."""
     form = SearchForm(request.POST or None)
     result = None
     if request.method == "POST" and form.is_valid():
         try:
-            result = selectors.citizen_search(actor=_actor(request), query=form.cleaned_data["q"])
+            result = selectors.citizen_search(actor=request.actor, query=form.cleaned_data["q"])
         except ValidationFailed as error:
             form_add_domain_errors(form, error)
     context = {"form": form, "result": result}
-    if getattr(request, "htmx", False) and request.method == "POST":
+    if request.htmx and request.method == "POST":
         return render(request, "citizens/search.html#results", context)
     return render(request, "citizens/search.html", context, status=422 if form.errors else 200)
 
 
 @access_rule(needs(Permission.CITIZEN_READ, Permission.CITIZEN_WRITE))
 @require_http_methods(["GET", "POST"])
-def citizen_create(request: HttpRequest) -> HttpResponse:
-    form = CitizenForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            values = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-            citizen = services.citizen_create(
-                actor=_actor(request), data=services.CitizenInput(**values)
-            )
-        except ValidationFailed as error:
-            form_add_domain_errors(form, error)
-        else:
-            messages.success(request, f"{citizen.full_name} er oprettet.")
-            return redirect("citizens:overview", citizen_id=citizen.pk)
-    return render_form(
+def citizen_create(request: ActorRequest) -> HttpResponse:
+    return form_handle(
         request,
-        "citizens/citizen_form.html",
-        {"form": form, "citizen": None},
-        invalid=request.method == "POST",
+        CitizenForm(request.POST or None),
+        save=lambda data: services.citizen_create(
+            actor=request.actor, data=services.CitizenInput(**_without_version(data))
+        ),
+        success_message=lambda citizen: _("%(name)s er oprettet.") % {"name": citizen.full_name},
+        success_url=lambda citizen: _overview_url(citizen.pk),
+        template="citizens/citizen_form.html",
+        context={"citizen": None},
     )
 
 
+def _overview_url(citizen_id: Any) -> str:
+    return reverse("citizens:overview", kwargs={"citizen_id": citizen_id})
+
+
 @access_rule(needs(Permission.CITIZEN_READ))
-def citizen_overview(request: HttpRequest, citizen_id: Any) -> HttpResponse:
-    actor = _actor(request)
+def citizen_overview(request: ActorRequest, citizen_id: Any) -> HttpResponse:
+    actor = request.actor
     overview = selectors.citizen_overview(actor=actor, citizen_id=citizen_id)
     rendered_sections = [
         {"section": s, "context": s.load(actor, overview.citizen)} for s in sections.sections_all()
@@ -124,199 +102,170 @@ def citizen_overview(request: HttpRequest, citizen_id: Any) -> HttpResponse:
 
 @access_rule(needs(Permission.CITIZEN_READ))
 @require_POST
-def citizen_cpr_reveal(request: HttpRequest, citizen_id: Any) -> HttpResponse:
+def citizen_cpr_reveal(request: ActorRequest, citizen_id: Any) -> HttpResponse:
     """Show the full CPR number on request; the look is logged on its own."""
     citizen = selectors.citizen_get(
-        actor=_actor(request), citizen_id=citizen_id, operation=Operation.VIEW, object_type="cpr"
+        actor=request.actor, citizen_id=citizen_id, operation=Operation.VIEW, object_type="cpr"
     )
     return render(request, "citizens/overview.html#cpr", {"citizen": citizen, "cpr_shown": True})
 
 
 @access_rule(needs(Permission.CITIZEN_READ, Permission.CITIZEN_WRITE))
 @require_http_methods(["GET", "POST"])
-def citizen_edit(request: HttpRequest, citizen_id: Any) -> HttpResponse:
-    actor = _actor(request)
+def citizen_edit(request: ActorRequest, citizen_id: Any) -> HttpResponse:
+    actor = request.actor
     if request.method == "GET":
         citizen = selectors.citizen_get(actor=actor, citizen_id=citizen_id)
     else:
         citizen = selectors.citizen_for_update(actor=actor, citizen_id=citizen_id)
-    form = CitizenForm(request.POST or None, initial=citizen_initial(citizen))
-    status = None
-    if request.method == "POST" and form.is_valid():
-        values = dict(form.cleaned_data)
-        version = values.pop("version")
-        try:
-            services.citizen_update(
-                actor=actor,
-                citizen=citizen,
-                data=services.CitizenInput(**values),
-                version=version,
-            )
-        except ValidationFailed as error:
-            form_add_domain_errors(form, error)
-        except Conflict as error:
-            _form_conflict(form, error)
-            status = error.status_code
-        else:
-            messages.success(request, "Oplysningerne er gemt.")
-            return redirect("citizens:overview", citizen_id=citizen.pk)
-    response = render_form(
+    return form_handle(
         request,
-        "citizens/citizen_form.html",
-        {"form": form, "citizen": citizen},
-        invalid=request.method == "POST",
+        CitizenForm(request.POST or None, initial=citizen_initial(citizen)),
+        save=lambda data: services.citizen_update(
+            actor=actor,
+            citizen=citizen,
+            data=services.CitizenInput(**_without_version(data)),
+            version=data["version"],
+        ),
+        success_message=_("Oplysningerne er gemt."),
+        success_url=_overview_url(citizen.pk),
+        template="citizens/citizen_form.html",
+        context={"citizen": citizen},
     )
-    response.status_code = status or response.status_code
-    return response
 
 
 @access_rule(needs(Permission.CITIZEN_READ, Permission.CITIZEN_WRITE))
 @require_POST
-def citizen_status(request: HttpRequest, citizen_id: Any) -> HttpResponse:
-    actor = _actor(request)
+def citizen_status(request: ActorRequest, citizen_id: Any) -> HttpResponse:
+    actor = request.actor
     citizen = selectors.citizen_for_update(actor=actor, citizen_id=citizen_id)
-    form = StatusForm(request.POST)
-    status = 422
-    if form.is_valid():
-        try:
-            services.citizen_set_status(
-                actor=actor,
-                citizen=citizen,
-                status=form.cleaned_data["status"],
-                on=form.cleaned_data["status_date"],
-                version=form.cleaned_data["version"],
-            )
-        except ValidationFailed as error:
-            form_add_domain_errors(form, error)
-        except Conflict as error:
-            _form_conflict(form, error)
-            status = error.status_code
-        else:
-            messages.success(request, "Status er opdateret.")
-            return redirect("citizens:overview", citizen_id=citizen.pk)
-    return render(
+    return form_handle(
         request,
-        "citizens/simple_form.html",
-        {"form": form, "citizen": citizen, "title": "Skift status"},
-        status=status,
+        StatusForm(request.POST),
+        save=lambda data: services.citizen_set_status(
+            actor=actor,
+            citizen=citizen,
+            status=data["status"],
+            on=data["status_date"],
+            version=data["version"],
+        ),
+        success_message=_("Status er opdateret."),
+        success_url=_overview_url(citizen.pk),
+        template="citizens/simple_form.html",
+        context={"citizen": citizen, "title": _("Skift status")},
     )
 
 
+def _citizen_for_form(request: ActorRequest, citizen_id: Any) -> Any:
+    """The citizen a form changes (the right to change is checked; the service logs the
+    write). Showing the form shows the citizen's name: that is a logged view."""
+    citizen = selectors.citizen_for_update(actor=request.actor, citizen_id=citizen_id)
+    if request.method == "GET":
+        selectors.citizen_get(actor=request.actor, citizen_id=citizen_id)
+    return citizen
+
+
 def _simple_form(
-    request: HttpRequest, citizen: Any, form: Any, title: str, *, invalid: bool
+    request: ActorRequest,
+    citizen: Any,
+    form: Any,
+    title: str,
+    *,
+    save: Callable[[dict[str, Any]], object],
+    message: str,
 ) -> HttpResponse:
-    return render_form(
+    """The registry's small forms: one page titled `title`, back to the citizen page."""
+    return form_handle(
         request,
-        "citizens/simple_form.html",
-        {"form": form, "citizen": citizen, "title": title},
-        invalid=invalid,
+        form,
+        save=save,
+        success_message=message,
+        success_url=_overview_url(citizen.pk),
+        template="citizens/simple_form.html",
+        context={"citizen": citizen, "title": title},
     )
 
 
 @access_rule(needs(Permission.CITIZEN_READ, Permission.CITIZEN_WRITE))
 @require_http_methods(["GET", "POST"])
-def relative_add(request: HttpRequest, citizen_id: Any) -> HttpResponse:
-    actor = _actor(request)
+def relative_add(request: ActorRequest, citizen_id: Any) -> HttpResponse:
+    actor = request.actor
     citizen = _citizen_for_form(request, citizen_id)
-    form = RelativeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.relative_add(
-                actor=actor, citizen=citizen, data=services.RelativeInput(**form.cleaned_data)
-            )
-        except ValidationFailed as error:
-            form_add_domain_errors(form, error)
-        else:
-            messages.success(request, "Den pårørende er tilføjet.")
-            return redirect("citizens:overview", citizen_id=citizen.pk)
     return _simple_form(
-        request, citizen, form, "Tilføj pårørende", invalid=request.method == "POST"
+        request,
+        citizen,
+        RelativeForm(request.POST or None),
+        _("Tilføj pårørende"),
+        save=lambda data: services.relative_add(
+            actor=actor, citizen=citizen, data=services.RelativeInput(**data)
+        ),
+        message=_("Den pårørende er tilføjet."),
     )
 
 
 @access_rule(needs(Permission.CITIZEN_READ, Permission.CITIZEN_WRITE))
 @require_POST
-def relative_remove(request: HttpRequest, relative_id: Any) -> HttpResponse:
-    actor = _actor(request)
+def relative_remove(request: ActorRequest, relative_id: Any) -> HttpResponse:
+    actor = request.actor
     relative = selectors.relative_for_update(actor=actor, relative_id=relative_id)
     citizen_id = relative.citizen_id
     services.relative_remove(actor=actor, relative=relative, version=_posted_version(request))
-    messages.success(request, "Den pårørende er fjernet.")
+    messages.success(request, _("Den pårørende er fjernet."))
     return redirect("citizens:overview", citizen_id=citizen_id)
 
 
 @access_rule(needs(Permission.CITIZEN_READ, Permission.CITIZEN_WRITE))
 @require_http_methods(["GET", "POST"])
-def consent_give(request: HttpRequest, citizen_id: Any) -> HttpResponse:
-    actor = _actor(request)
+def consent_give(request: ActorRequest, citizen_id: Any) -> HttpResponse:
+    actor = request.actor
     citizen = _citizen_for_form(request, citizen_id)
-    form = ConsentForm(request.POST or None, initial={"given_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.consent_give(actor=actor, citizen=citizen, **form.cleaned_data)
-        except ValidationFailed as error:
-            form_add_domain_errors(form, error)
-        else:
-            messages.success(request, "Samtykket er registreret.")
-            return redirect("citizens:overview", citizen_id=citizen.pk)
     return _simple_form(
         request,
         citizen,
-        form,
-        "Registrer samtykke eller lovhjemmel",
-        invalid=request.method == "POST",
+        ConsentForm(request.POST or None, initial={"given_on": timezone.localdate()}),
+        _("Registrer samtykke eller lovhjemmel"),
+        save=lambda data: services.consent_give(actor=actor, citizen=citizen, **data),
+        message=_("Samtykket er registreret."),
     )
 
 
 @access_rule(needs(Permission.CITIZEN_READ, Permission.CITIZEN_WRITE))
 @require_http_methods(["GET", "POST"])
-def consent_withdraw(request: HttpRequest, consent_id: Any) -> HttpResponse:
-    actor = _actor(request)
+def consent_withdraw(request: ActorRequest, consent_id: Any) -> HttpResponse:
+    actor = request.actor
     consent = selectors.consent_for_update(actor=actor, consent_id=consent_id)
-    if request.method == "GET":  # the page shows the citizen: a logged read
+    if request.method == "GET":  # the form shows the citizen: a logged view
         selectors.citizen_get(actor=actor, citizen_id=consent.citizen_id)
-    form = WithdrawForm(
-        request.POST or None,
-        initial={"withdrawn_on": timezone.localdate(), "version": consent.version},
+    return _simple_form(
+        request,
+        consent.citizen,
+        WithdrawForm(
+            request.POST or None,
+            initial={"withdrawn_on": timezone.localdate(), "version": consent.version},
+        ),
+        _("Træk samtykke tilbage"),
+        save=lambda data: services.consent_withdraw(
+            actor=actor,
+            consent=consent,
+            withdrawn_on=data["withdrawn_on"],
+            version=data["version"],
+        ),
+        message=_("Samtykket er trukket tilbage."),
     )
-    status = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.consent_withdraw(
-                actor=actor,
-                consent=consent,
-                withdrawn_on=form.cleaned_data["withdrawn_on"],
-                version=form.cleaned_data["version"],
-            )
-        except ValidationFailed as error:
-            form_add_domain_errors(form, error)
-        except Conflict as error:
-            _form_conflict(form, error)
-            status = error.status_code
-        else:
-            messages.success(request, "Samtykket er trukket tilbage.")
-            return redirect("citizens:overview", citizen_id=consent.citizen_id)
-    response = _simple_form(
-        request, consent.citizen, form, "Træk samtykke tilbage", invalid=request.method == "POST"
-    )
-    response.status_code = status or response.status_code
-    return response
 
 
 @access_rule(needs(Permission.CITIZEN_READ, Permission.CITIZEN_WRITE))
 @require_http_methods(["GET", "POST"])
-def responsibility_set(request: HttpRequest, citizen_id: Any) -> HttpResponse:
-    actor = _actor(request)
+def responsibility_set(request: ActorRequest, citizen_id: Any) -> HttpResponse:
+    actor = request.actor
     citizen = _citizen_for_form(request, citizen_id)
-    form = ResponsibilityForm(
-        request.POST or None, actor=actor, initial={"since": timezone.localdate()}
+    return _simple_form(
+        request,
+        citizen,
+        ResponsibilityForm(
+            request.POST or None, actor=actor, initial={"since": timezone.localdate()}
+        ),
+        _("Ansvarlig enhed"),
+        save=lambda data: services.responsibility_set(actor=actor, citizen=citizen, **data),
+        message=_("Den ansvarlige enhed er opdateret."),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.responsibility_set(actor=actor, citizen=citizen, **form.cleaned_data)
-        except ValidationFailed as error:
-            form_add_domain_errors(form, error)
-        else:
-            messages.success(request, "Den ansvarlige enhed er opdateret.")
-            return redirect("citizens:overview", citizen_id=citizen.pk)
-    return _simple_form(request, citizen, form, "Ansvarlig enhed", invalid=request.method == "POST")

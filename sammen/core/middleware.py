@@ -1,11 +1,13 @@
-"""Cross-cutting request handling: access rules, domain errors, no-store caching."""
+"""Cross-cutting request handling: access rules, domain errors, database outage, no-store."""
 
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable
 from typing import Any
 
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -13,6 +15,7 @@ from sammen.core.access_rules import Rule
 from sammen.core.errors import DomainError, Forbidden, ValidationFailed
 
 Handler = Callable[[HttpRequest], HttpResponse]
+logger = logging.getLogger("sammen.errors")
 
 
 def is_api_request(request: HttpRequest) -> bool:
@@ -84,6 +87,43 @@ class DomainErrorMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if isinstance(exception, DomainError):
             return error_page(request, exception)
+        return None
+
+
+DATABASE_ERRORS = (OperationalError, InterfaceError)
+
+
+def service_unavailable(request: HttpRequest) -> HttpResponse:
+    """503 while the database cannot be reached: the product's own page (rendered without
+    the request's context, which would need the database) or problem+json under /api/.
+    Never a traceback, never the session key."""
+    error = DomainError("Sammen kan ikke nå databasen lige nu. Prøv igen om lidt.")
+    error.status_code, error.title = 503, "Sammen er midlertidigt utilgængelig"
+    if is_api_request(request):
+        response = problem_response(error)
+    else:
+        from django.template import loader
+
+        response = HttpResponse(loader.get_template("errors/503.html").render({}), status=503)
+    response["Retry-After"] = "30"
+    response["Cache-Control"] = "no-store, private"
+    return response
+
+
+class DatabaseUnavailableMiddleware:
+    """A database outage during a view answers 503 (see also `core.views.server_error`, which
+    does the same when the outage hits a middleware before the view)."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, DATABASE_ERRORS):
+            logger.error("Databasen svarer ikke: %s", type(exception).__name__)
+            return service_unavailable(request)
         return None
 
 

@@ -8,9 +8,9 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
+from sammen.core.requests import ApiRequest
 from sammen.core.schemas import InSchema
 from sammen.journal import selectors, services
 from sammen.journal.models import Entry
@@ -123,10 +123,10 @@ def _view_out(view: EntryView) -> dict[str, Any]:
 
 @router.get("/citizens/{citizen_id}/overview", response=OverviewOut)
 def overview(
-    request: HttpRequest, citizen_id: uuid.UUID, since: dt.date | None = None, area: str = ""
+    request: ApiRequest, citizen_id: uuid.UUID, since: dt.date | None = None, area: str = ""
 ) -> dict[str, Any]:
     o = selectors.journal_overview(
-        actor=request.auth,  # type: ignore[attr-defined]
+        actor=request.auth,
         citizen_id=citizen_id,
         since=since,
         area=area[:80],
@@ -159,9 +159,9 @@ def overview(
 
 
 @router.post("/citizens/{citizen_id}/entries", response={201: EntryOut})
-def create(request: HttpRequest, citizen_id: uuid.UUID, payload: EntryIn) -> Status[dict[str, Any]]:
+def create(request: ApiRequest, citizen_id: uuid.UUID, payload: EntryIn) -> Status[dict[str, Any]]:
     entry = services.entry_create(
-        actor=request.auth,  # type: ignore[attr-defined]
+        actor=request.auth,
         citizen_id=citizen_id,
         template_key=payload.template,
         template_version=payload.template_version,
@@ -172,17 +172,17 @@ def create(request: HttpRequest, citizen_id: uuid.UUID, payload: EntryIn) -> Sta
 
 
 @router.get("/entries/{entry_id}", response=list[EntryOut])
-def versions(request: HttpRequest, entry_id: uuid.UUID) -> list[dict[str, Any]]:
-    v = selectors.entry_versions(actor=request.auth, entry_id=entry_id)  # type: ignore[attr-defined]
+def versions(request: ApiRequest, entry_id: uuid.UUID) -> list[dict[str, Any]]:
+    v = selectors.entry_versions(actor=request.auth, entry_id=entry_id)
     return [_view_out(x) for x in v.versions]
 
 
 @router.post("/entries/{entry_id}/corrections", response={201: EntryOut})
 def correct(
-    request: HttpRequest, entry_id: uuid.UUID, payload: CorrectionIn
+    request: ApiRequest, entry_id: uuid.UUID, payload: CorrectionIn
 ) -> Status[dict[str, Any]]:
     entry = services.entry_correct(
-        actor=request.auth,  # type: ignore[attr-defined]
+        actor=request.auth,
         entry_id=entry_id,
         data=payload.data,
         reason=payload.reason,
@@ -193,10 +193,10 @@ def correct(
 
 @router.post("/entries/{entry_id}/entered-in-error", response={201: EntryOut})
 def in_error(
-    request: HttpRequest, entry_id: uuid.UUID, payload: InErrorIn
+    request: ApiRequest, entry_id: uuid.UUID, payload: InErrorIn
 ) -> Status[dict[str, Any]]:
     entry = services.entry_mark_in_error(
-        actor=request.auth,  # type: ignore[attr-defined]
+        actor=request.auth,
         entry_id=entry_id,
         reason=payload.reason,
     )
@@ -204,7 +204,7 @@ def in_error(
 
 
 @router.get("/templates", response=list[TemplateOut])
-def templates(request: HttpRequest) -> list[dict[str, Any]]:
+def templates(request: ApiRequest) -> list[dict[str, Any]]:
     return [
         {
             "key": t.key,

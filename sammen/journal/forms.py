@@ -100,7 +100,7 @@ def _make_field(
         )
     if kind == "boolean":
         return _ShownChoiceField(
-            choices=[("ja", "Ja"), ("nej", "Nej")],
+            choices=[("ja", _("Ja")), ("nej", _("Nej"))],
             widget=forms.RadioSelect(attrs={"class": "choice-list choice-list--inline"}),
             **common,
         )
@@ -259,7 +259,9 @@ class ReasonForm(forms.Form):
 
 class OverviewFilterForm(forms.Form):
     since = forms.DateField(
-        label=_("Ændringer siden"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Ændringer siden"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     area = forms.CharField(
         label=pgettext_lazy("journalfilter", "Område"), required=False, max_length=80

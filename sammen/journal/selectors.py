@@ -20,6 +20,7 @@ from sammen.citizens.models import Citizen
 from sammen.core.actor import Actor
 from sammen.core.errors import ValidationFailed
 from sammen.core.ids import parse_uuid
+from sammen.core.presenters import date_text, yes_no
 from sammen.journal.fields import (
     FSIII_SCALE_LABELS,
     data_codes,
@@ -203,9 +204,9 @@ class _Display:
         if kind == "fsiii_scale":
             return FSIII_SCALE_LABELS.get(int(value), str(value))
         if kind == "boolean":
-            return "Ja" if value else "Nej"
+            return yes_no(value)
         if kind == "date":
-            return dt.date.fromisoformat(value).strftime("%d.%m.%Y")
+            return date_text(dt.date.fromisoformat(value))
         if kind == "number":
             text = str(value).replace(".", ",")
             return f"{text} {f['unit']}" if f.get("unit") else text

@@ -11,18 +11,18 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
-from django_htmx.http import HttpResponseClientRedirect
 
 from sammen.citizens.selectors import citizen_get
 from sammen.core.access_rules import access_rule, needs
-from sammen.core.errors import Conflict, NotFound, ValidationFailed
-from sammen.core.forms import form_add_domain_errors, render_form
+from sammen.core.errors import NotFound
+from sammen.core.forms import form_handle
+from sammen.core.requests import ActorRequest
 from sammen.journal import selectors, services
 from sammen.journal.fields import data_codes
 from sammen.journal.forms import EntryForm, OverviewFilterForm, ReasonForm, initial_from_entry
@@ -32,24 +32,14 @@ from sammen.organisation.permissions import Permission, has_permission
 SUBJECT_PARAM = "tilstand"
 
 
-def _actor(request: HttpRequest) -> Any:
-    return request.actor  # type: ignore[attr-defined]
-
-
-def _done(request: HttpRequest, url: str) -> HttpResponse:
-    if getattr(request, "htmx", False):
-        return HttpResponseClientRedirect(url)
-    return redirect(url)
-
-
 def _overview_url(citizen_id: Any) -> str:
     return reverse("journal:overview", kwargs={"citizen_id": citizen_id})
 
 
 @access_rule(needs(Permission.CITIZEN_READ))
 @require_GET
-def journal_overview(request: HttpRequest, citizen_id: Any) -> HttpResponse:
-    actor = _actor(request)
+def journal_overview(request: ActorRequest, citizen_id: Any) -> HttpResponse:
+    actor = request.actor
     filters = OverviewFilterForm(request.GET or None)
     since: dt.date | None = None
     area = ""
@@ -81,7 +71,7 @@ def journal_overview(request: HttpRequest, citizen_id: Any) -> HttpResponse:
 
 
 def _entry_form(
-    request: HttpRequest,
+    request: ActorRequest,
     template: Template,
     *,
     initial: dict[str, Any],
@@ -110,8 +100,8 @@ def _entry_form(
 
 @access_rule(needs(Permission.CITIZEN_READ))
 @require_http_methods(["GET", "POST"])
-def entry_create(request: HttpRequest, citizen_id: Any, template_key: str) -> HttpResponse:
-    actor = _actor(request)
+def entry_create(request: ActorRequest, citizen_id: Any, template_key: str) -> HttpResponse:
+    actor = request.actor
     version_text = request.POST.get("template_version", "")
     template = selectors.template_current(key=template_key)
     if template is None:
@@ -132,59 +122,60 @@ def entry_create(request: HttpRequest, citizen_id: Any, template_key: str) -> Ht
     hidden = {template.subject_field} if subject_choice is not None else set()
     initial = {template.subject_field: subject_choice.code} if subject_choice else {}
     form = _entry_form(request, template, initial=initial, hidden=hidden)
-    if request.method == "POST" and form.is_valid():
-        try:
-            version = (
-                int(version_text)
-                if version_text.isascii() and version_text.isdigit()
-                else template.version
-            )
-            entry = services.entry_create(
-                actor=actor,
-                citizen_id=citizen_id,
-                template_key=template.key,
-                template_version=version,
-                data=form.raw_data(),
-                refers_to=form.cleaned_data.get("refers_to"),
-            )
-        except ValidationFailed as error:
-            form_add_domain_errors(form, error)
-        else:
-            messages.success(request, _("%(title)s er gemt.") % {"title": template.title})
-            return _done(request, _overview_url(entry.citizen_id))
-    citizen = citizen_get(
-        actor=actor,
-        citizen_id=citizen_id,
-        object_type=selectors.OBJECT_TYPE,
-        area=template.area.municipal_area,
-    )
-    return render_form(
-        request,
-        "journal/entry_form.html",
-        {
-            "form": form,
+
+    def save(data: dict[str, Any]) -> Any:
+        version = (
+            int(version_text)
+            if version_text.isascii() and version_text.isdigit()
+            else template.version
+        )
+        return services.entry_create(
+            actor=actor,
+            citizen_id=citizen_id,
+            template_key=template.key,
+            template_version=version,
+            data=form.raw_data(),
+            refers_to=data.get("refers_to"),
+        )
+
+    def page() -> dict[str, Any]:
+        citizen = citizen_get(
+            actor=actor,
+            citizen_id=citizen_id,
+            object_type=selectors.OBJECT_TYPE,
+            area=template.area.municipal_area,
+        )
+        return {
             "citizen": citizen,
             "template": template,
             "subject": subject_choice,
             "template_version": version_text or template.version,
             "heading": subject_choice.label if subject_choice else template.title,
             "cancel_url": _overview_url(citizen.pk),
-        },
-        invalid=request.method == "POST",
+        }
+
+    return form_handle(
+        request,
+        form,
+        save=save,
+        success_message=_("%(title)s er gemt.") % {"title": template.title},
+        success_url=lambda entry: _overview_url(entry.citizen_id),
+        template="journal/entry_form.html",
+        context=page,
     )
 
 
 @access_rule(needs(Permission.CITIZEN_READ))
 @require_GET
-def item_history(request: HttpRequest, citizen_id: Any, code: str) -> HttpResponse:
-    history = selectors.item_history(actor=_actor(request), citizen_id=citizen_id, code=code)
+def item_history(request: ActorRequest, citizen_id: Any, code: str) -> HttpResponse:
+    history = selectors.item_history(actor=request.actor, citizen_id=citizen_id, code=code)
     return render(request, "journal/item_history.html", {"h": history, "citizen": history.citizen})
 
 
 @access_rule(needs(Permission.CITIZEN_READ))
 @require_GET
-def entry_detail(request: HttpRequest, entry_id: Any) -> HttpResponse:
-    versions = selectors.entry_versions(actor=_actor(request), entry_id=entry_id)
+def entry_detail(request: ActorRequest, entry_id: Any) -> HttpResponse:
+    versions = selectors.entry_versions(actor=request.actor, entry_id=entry_id)
     return render(
         request,
         "journal/entry_detail.html",
@@ -194,8 +185,8 @@ def entry_detail(request: HttpRequest, entry_id: Any) -> HttpResponse:
 
 @access_rule(needs(Permission.CITIZEN_READ))
 @require_http_methods(["GET", "POST"])
-def entry_correct(request: HttpRequest, entry_id: Any) -> HttpResponse:
-    actor = _actor(request)
+def entry_correct(request: ActorRequest, entry_id: Any) -> HttpResponse:
+    actor = request.actor
     versions = selectors.entry_versions(actor=actor, entry_id=entry_id)
     head = versions.head.entry
     if str(head.pk) != str(entry_id) or not head.is_valid:
@@ -207,9 +198,7 @@ def entry_correct(request: HttpRequest, entry_id: Any) -> HttpResponse:
         head = next(v.entry for v in versions.versions if str(v.entry.pk) == str(entry_id))
     template = head.template
     services.document_require(actor=actor, template=template)
-
     keep = data_codes(template.definition, head.data)
-    conflict: Conflict | None = None
     form = _entry_form(
         request,
         template,
@@ -218,68 +207,43 @@ def entry_correct(request: HttpRequest, entry_id: Any) -> HttpResponse:
         keep=keep,
         with_reason=True,
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.entry_correct(
-                actor=actor,
-                entry_id=head.pk,
-                data=form.raw_data(),
-                reason=form.cleaned_data.get("reason", ""),
-                refers_to=form.cleaned_data.get("refers_to"),
-            )
-        except ValidationFailed as error:
-            form_add_domain_errors(form, error)
-        except Conflict as error:
-            form.add_error(None, error.message)
-            conflict = error
-        else:
-            messages.success(request, _("Rettelsen er gemt som en ny version."))
-            return _done(request, _overview_url(head.citizen_id))
-    response = render_form(
+    return form_handle(
         request,
-        "journal/entry_form.html",
-        {
-            "form": form,
+        form,
+        save=lambda data: services.entry_correct(
+            actor=actor,
+            entry_id=head.pk,
+            data=form.raw_data(),
+            reason=data.get("reason", ""),
+            refers_to=data.get("refers_to"),
+        ),
+        success_message=_("Rettelsen er gemt som en ny version."),
+        success_url=_overview_url(head.citizen_id),
+        template="journal/entry_form.html",
+        context={
             "citizen": versions.citizen,
             "template": template,
             "heading": _("Ret: %(subject)s") % {"subject": versions.head.subject},
             "correcting": head,
             "cancel_url": reverse("journal:entry_detail", kwargs={"entry_id": head.pk}),
         },
-        invalid=request.method == "POST",
     )
-    if conflict is not None:
-        response.status_code = conflict.status_code
-    return response
 
 
 @access_rule(needs(Permission.CITIZEN_READ))
 @require_http_methods(["GET", "POST"])
-def entry_mark_in_error(request: HttpRequest, entry_id: Any) -> HttpResponse:
-    actor = _actor(request)
+def entry_mark_in_error(request: ActorRequest, entry_id: Any) -> HttpResponse:
+    actor = request.actor
     versions = selectors.entry_versions(actor=actor, entry_id=entry_id)
     head = versions.head.entry
-    form = ReasonForm(request.POST or None)
-    conflict: Conflict | None = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.entry_mark_in_error(
-                actor=actor, entry_id=entry_id, reason=form.cleaned_data["reason"]
-            )
-        except ValidationFailed as error:
-            form_add_domain_errors(form, error)
-        except Conflict as error:
-            form.add_error(None, error.message)
-            conflict = error
-        else:
-            messages.success(request, _("Notatet er markeret som fejlregistrering."))
-            return _done(request, _overview_url(head.citizen_id))
-    response = render_form(
+    return form_handle(
         request,
-        "journal/in_error_form.html",
-        {"form": form, "citizen": versions.citizen, "v": versions},
-        invalid=request.method == "POST",
+        ReasonForm(request.POST or None),
+        save=lambda data: services.entry_mark_in_error(
+            actor=actor, entry_id=entry_id, reason=data["reason"]
+        ),
+        success_message=_("Notatet er markeret som fejlregistrering."),
+        success_url=_overview_url(head.citizen_id),
+        template="journal/in_error_form.html",
+        context={"citizen": versions.citizen, "v": versions},
     )
-    if conflict is not None:
-        response.status_code = conflict.status_code
-    return response

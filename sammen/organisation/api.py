@@ -5,9 +5,9 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from django.http import HttpRequest
 from ninja import Router, Schema
 
+from sammen.core.requests import ApiRequest
 from sammen.organisation import selectors
 
 router = Router(tags=["organisation"])
@@ -32,8 +32,8 @@ class UnitOut(Schema):
 
 
 @router.get("/me", response=ActorOut)
-def me(request: HttpRequest) -> dict[str, Any]:
-    actor = request.auth  # type: ignore[attr-defined]
+def me(request: ApiRequest) -> dict[str, Any]:
+    actor = request.auth
     return {
         "staff_id": actor.staff.pk,
         "name": actor.staff.full_name,
@@ -45,10 +45,10 @@ def me(request: HttpRequest) -> dict[str, Any]:
 
 
 @router.get("/units", response=list[UnitOut])
-def units(request: HttpRequest) -> Any:
-    return selectors.unit_list(actor=request.auth)  # type: ignore[attr-defined]
+def units(request: ApiRequest) -> Any:
+    return selectors.unit_list(actor=request.auth)
 
 
 @router.get("/units/{unit_id}", response=UnitOut)
-def unit(request: HttpRequest, unit_id: uuid.UUID) -> Any:
-    return selectors.unit_get(actor=request.auth, unit_id=unit_id)  # type: ignore[attr-defined]
+def unit(request: ApiRequest, unit_id: uuid.UUID) -> Any:
+    return selectors.unit_get(actor=request.auth, unit_id=unit_id)

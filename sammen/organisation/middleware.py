@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable
+from typing import cast
 
 from django.conf import settings
 from django.contrib import messages
@@ -13,6 +14,7 @@ from django.utils import timezone
 
 from sammen.core.access_rules import AUTH_ANONYMOUS, AUTH_COMPLETE, AUTH_MFA_PENDING
 from sammen.core.logs import log_safe
+from sammen.core.requests import SammenRequest
 from sammen.organisation import selectors, services
 
 Handler = Callable[[HttpRequest], HttpResponse]
@@ -46,31 +48,30 @@ class ActorMiddleware:
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        request.actor = None  # type: ignore[attr-defined]
-        request.auth_state = AUTH_ANONYMOUS  # type: ignore[attr-defined]
-        request.citizen_account = None  # type: ignore[attr-defined]
+    def __call__(self, http_request: HttpRequest) -> HttpResponse:
+        request = cast(SammenRequest, http_request)
+        request.actor = None
+        request.auth_state = AUTH_ANONYMOUS
+        request.citizen_account = None
         user = request.user
         if not user.is_authenticated:
             _note_invalid_session(request)
         if user.is_authenticated:
             verified = getattr(user, "is_verified", lambda: False)()
             if services.mfa_required_for(user) and not verified:
-                request.auth_state = AUTH_MFA_PENDING  # type: ignore[attr-defined]
+                request.auth_state = AUTH_MFA_PENDING
             else:
-                request.auth_state = AUTH_COMPLETE  # type: ignore[attr-defined]
-                request.actor = selectors.actor_for_user(  # type: ignore[attr-defined]
+                request.auth_state = AUTH_COMPLETE
+                request.actor = selectors.actor_for_user(
                     user=user,
                     membership_id=request.session.get(services.SESSION_ACTIVE_MEMBERSHIP),
                     request_id=uuid.uuid4().hex,
                     # REMOTE_ADDR only: X-Forwarded-For from an untrusted hop is not believed.
                     client_ip=request.META.get("REMOTE_ADDR", ""),
                 )
-                if request.actor is None:  # type: ignore[attr-defined]
+                if request.actor is None:
                     # A citizen's own login (the citizens module owns the account model).
-                    request.citizen_account = getattr(  # type: ignore[attr-defined]
-                        user, "citizen_account", None
-                    )
+                    request.citizen_account = getattr(user, "citizen_account", None)
         return self.get_response(request)
 
 

@@ -8,7 +8,9 @@ import segno
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.i18n import set_language as django_set_language
 
@@ -22,7 +24,8 @@ from sammen.core.access_rules import (
     needs,
 )
 from sammen.core.errors import ValidationFailed
-from sammen.core.forms import form_add_domain_errors, render_form
+from sammen.core.forms import form_handle
+from sammen.core.requests import ActorRequest
 from sammen.organisation import selectors, services
 from sammen.organisation.forms import (
     LoginForm,
@@ -130,14 +133,14 @@ def set_language(request: HttpRequest) -> HttpResponse:
 
 
 @access_rule(STAFF)
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: ActorRequest) -> HttpResponse:
     return render(request, "organisation/home.html")
 
 
 @access_rule(STAFF)
 @require_POST
-def role_switch(request: HttpRequest) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def role_switch(request: ActorRequest) -> HttpResponse:
+    actor = request.actor
     membership = services.membership_activate(
         request=request, staff=actor.staff, membership_id=request.POST.get("membership")
     )
@@ -149,8 +152,8 @@ def role_switch(request: HttpRequest) -> HttpResponse:
 
 
 @access_rule(needs(Permission.ORGANISATION_ADMIN))
-def admin_index(request: HttpRequest) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def admin_index(request: ActorRequest) -> HttpResponse:
+    actor = request.actor
     return render(
         request,
         "organisation/admin/index.html",
@@ -165,35 +168,29 @@ def admin_index(request: HttpRequest) -> HttpResponse:
 
 @access_rule(needs(Permission.ORGANISATION_ADMIN))
 @require_http_methods(["GET", "POST"])
-def unit_create(request: HttpRequest) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
-    form = UnitForm(request.POST or None, actor=actor)
-    if request.method == "POST" and form.is_valid():
-        try:
-            unit = services.unit_create(
-                actor=actor,
-                name=form.cleaned_data["name"],
-                kind=form.cleaned_data["kind"],
-                area=form.cleaned_data["area"],
-                parent=form.cleaned_data["parent"],
-            )
-        except ValidationFailed as error:
-            form_add_domain_errors(form, error)
-        else:
-            messages.success(request, f"Enheden {unit.name} er oprettet.")
-            return redirect("organisation:admin_index")
-    return render_form(
+def unit_create(request: ActorRequest) -> HttpResponse:
+    actor = request.actor
+    return form_handle(
         request,
-        "organisation/admin/unit_form.html",
-        {"form": form, "unit": None},
-        invalid=request.method == "POST",
+        UnitForm(request.POST or None, actor=actor),
+        save=lambda data: services.unit_create(
+            actor=actor,
+            name=data["name"],
+            kind=data["kind"],
+            area=data["area"],
+            parent=data["parent"],
+        ),
+        success_message=lambda unit: _("Enheden %(name)s er oprettet.") % {"name": unit.name},
+        success_url=reverse("organisation:admin_index"),
+        template="organisation/admin/unit_form.html",
+        context={"unit": None},
     )
 
 
 @access_rule(needs(Permission.ORGANISATION_ADMIN))
 @require_http_methods(["GET", "POST"])
-def unit_edit(request: HttpRequest, unit_id: Any) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def unit_edit(request: ActorRequest, unit_id: Any) -> HttpResponse:
+    actor = request.actor
     unit = selectors.unit_get(actor=actor, unit_id=unit_id)
     initial = {
         "name": unit.name,
@@ -202,80 +199,80 @@ def unit_edit(request: HttpRequest, unit_id: Any) -> HttpResponse:
         "parent": unit.parent_id,
         "is_active": unit.is_active,
     }
-    form = UnitForm(request.POST or None, initial=initial, actor=actor)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.unit_update(
-                actor=actor,
-                unit=unit,
-                name=form.cleaned_data["name"],
-                kind=form.cleaned_data["kind"],
-                area=form.cleaned_data["area"],
-                parent=form.cleaned_data["parent"],
-                is_active=form.cleaned_data["is_active"],
+    return form_handle(
+        request,
+        UnitForm(request.POST or None, initial=initial, actor=actor),
+        save=lambda data: services.unit_update(
+            actor=actor,
+            unit=unit,
+            name=data["name"],
+            kind=data["kind"],
+            area=data["area"],
+            parent=data["parent"],
+            is_active=data["is_active"],
+        ),
+        success_message=_("Enheden er gemt."),
+        success_url=reverse("organisation:admin_index"),
+        template="organisation/admin/unit_form.html",
+        context={"unit": unit},
+    )
+
+
+def _staff_url(staff_id: Any) -> str:
+    return reverse("organisation:staff_edit", kwargs={"staff_id": staff_id})
+
+
+@access_rule(needs(Permission.ORGANISATION_ADMIN))
+@require_http_methods(["GET", "POST"])
+def staff_create(request: ActorRequest) -> HttpResponse:
+    """A new staff member lands on their own page, with the message saying what is next."""
+    return form_handle(
+        request,
+        StaffCreateForm(request.POST or None),
+        save=lambda data: services.staff_create(actor=request.actor, **data),
+        success_message=lambda staff: (
+            _(
+                "%(name)s er oprettet med brugernavnet %(username)s. Giv medarbejderen en rolle "
+                "i en enhed herunder, før vedkommende kan arbejde i Sammen."
             )
-        except ValidationFailed as error:
-            form_add_domain_errors(form, error)
-        else:
-            messages.success(request, "Enheden er gemt.")
-            return redirect("organisation:admin_index")
-    return render_form(
-        request,
-        "organisation/admin/unit_form.html",
-        {"form": form, "unit": unit},
-        invalid=request.method == "POST",
+            % {"name": staff.full_name, "username": staff.user.username}
+        ),
+        success_url=lambda staff: _staff_url(staff.pk),
+        template="organisation/admin/staff_form.html",
+        context={"staff": None},
     )
+
+
+def _staff_page(actor: Any, staff: Any) -> dict[str, Any]:
+    return {
+        "staff": staff,
+        "memberships": selectors.membership_list(staff=staff),
+        "membership_form": MembershipForm(actor=actor),
+        "form": StaffForm(initial=staff_initial(staff)),
+        "pending": selectors.membership_request_list(actor=actor, staff=staff),
+    }
 
 
 @access_rule(needs(Permission.ORGANISATION_ADMIN))
 @require_http_methods(["GET", "POST"])
-def staff_create(request: HttpRequest) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
-    form = StaffCreateForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            staff = services.staff_create(actor=actor, **form.cleaned_data)
-        except ValidationFailed as error:
-            form_add_domain_errors(form, error)
-        else:
-            messages.success(request, f"{staff.full_name} er oprettet. Tilføj en rolle.")
-            return redirect("organisation:staff_edit", staff_id=staff.pk)
-    return render_form(
-        request,
-        "organisation/admin/staff_form.html",
-        {"form": form, "staff": None},
-        invalid=request.method == "POST",
-    )
-
-
-@access_rule(needs(Permission.ORGANISATION_ADMIN))
-@require_http_methods(["GET", "POST"])
-def staff_edit(request: HttpRequest, staff_id: Any) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def staff_edit(request: ActorRequest, staff_id: Any) -> HttpResponse:
+    actor = request.actor
     staff = selectors.staff_get(actor=actor, staff_id=staff_id)
-    form = StaffForm(request.POST or None, initial=staff_initial(staff))
-    if request.method == "POST" and form.is_valid():
-        services.staff_update(actor=actor, staff=staff, **form.cleaned_data)
-        messages.success(request, "Medarbejderen er gemt.")
-        return redirect("organisation:staff_edit", staff_id=staff.pk)
-    return render_form(
+    return form_handle(
         request,
-        "organisation/admin/staff_form.html",
-        {
-            "form": form,
-            "staff": staff,
-            "memberships": selectors.membership_list(staff=staff),
-            "membership_form": MembershipForm(actor=actor),
-            "pending": selectors.membership_request_list(actor=actor, staff=staff),
-        },
-        invalid=request.method == "POST",
+        StaffForm(request.POST or None, initial=staff_initial(staff)),
+        save=lambda data: services.staff_update(actor=actor, staff=staff, **data),
+        success_message=_("Medarbejderen er gemt."),
+        success_url=_staff_url(staff.pk),
+        template="organisation/admin/staff_form.html",
+        context=lambda: _staff_page(actor, staff),
     )
 
 
 @access_rule(needs(Permission.ORGANISATION_ADMIN))
 @require_POST
-def staff_set_active(request: HttpRequest, staff_id: Any) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def staff_set_active(request: ActorRequest, staff_id: Any) -> HttpResponse:
+    actor = request.actor
     staff = selectors.staff_get(actor=actor, staff_id=staff_id)
     active = request.POST.get("active") == "1"
     try:
@@ -294,48 +291,33 @@ def staff_set_active(request: HttpRequest, staff_id: Any) -> HttpResponse:
 
 @access_rule(needs(Permission.ORGANISATION_ADMIN))
 @require_POST
-def membership_add(request: HttpRequest, staff_id: Any) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def membership_add(request: ActorRequest, staff_id: Any) -> HttpResponse:
+    actor = request.actor
     staff = selectors.staff_get(actor=actor, staff_id=staff_id)
-    form = MembershipForm(request.POST, actor=actor)
-    if form.is_valid():
-        try:
-            added = services.membership_add(
-                actor=actor,
-                staff=staff,
-                unit=form.cleaned_data["unit"],
-                role=form.cleaned_data["role"],
-            )
-        except ValidationFailed as error:
-            form_add_domain_errors(form, error)
-        else:
-            if isinstance(added, MembershipRequest):
-                messages.success(
-                    request,
-                    "Rollen venter på, at en anden administrator godkender den.",
-                )
-            else:
-                messages.success(request, "Rollen er tilføjet.")
-            return redirect("organisation:staff_edit", staff_id=staff.pk)
-    return render(
+    return form_handle(
         request,
-        "organisation/admin/staff_form.html",
-        {
-            "form": StaffForm(initial=staff_initial(staff)),
-            "staff": staff,
-            "memberships": selectors.membership_list(staff=staff),
-            "membership_form": form,
-            "pending": selectors.membership_request_list(actor=actor, staff=staff),
-        },
-        status=422,
+        MembershipForm(request.POST, actor=actor),
+        save=lambda data: services.membership_add(
+            actor=actor, staff=staff, unit=data["unit"], role=data["role"]
+        ),
+        success_message=lambda added: (
+            _("Rollen venter på, at en anden administrator godkender den.")
+            if isinstance(added, MembershipRequest)
+            else _("Rollen er tilføjet.")
+        ),
+        success_url=_staff_url(staff.pk),
+        template="organisation/admin/staff_form.html",
+        context=lambda: _staff_page(actor, staff),
+        form_name="membership_form",
+        partial=None,
     )
 
 
 @access_rule(needs(Permission.ORGANISATION_ADMIN))
 @require_POST
-def membership_request_decide(request: HttpRequest, request_id: Any) -> HttpResponse:
+def membership_request_decide(request: ActorRequest, request_id: Any) -> HttpResponse:
     """A second administrator approves or rejects a pending role."""
-    actor = request.actor  # type: ignore[attr-defined]
+    actor = request.actor
     pending = selectors.membership_request_get(actor=actor, request_id=request_id)
     decision = request.POST.get("decision")
     if decision not in ("approve", "reject"):
@@ -357,8 +339,8 @@ def membership_request_decide(request: HttpRequest, request_id: Any) -> HttpResp
 
 @access_rule(needs(Permission.ORGANISATION_ADMIN))
 @require_POST
-def membership_remove(request: HttpRequest, membership_id: Any) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def membership_remove(request: ActorRequest, membership_id: Any) -> HttpResponse:
+    actor = request.actor
     membership = selectors.membership_get(actor=actor, membership_id=membership_id)
     try:
         services.membership_remove(actor=actor, membership=membership)
@@ -371,9 +353,9 @@ def membership_remove(request: HttpRequest, membership_id: Any) -> HttpResponse:
 
 @access_rule(needs(Permission.ORGANISATION_ADMIN))
 @require_POST
-def municipality_settings(request: HttpRequest) -> HttpResponse:
+def municipality_settings(request: ActorRequest) -> HttpResponse:
     services.municipality_settings_update(
-        actor=request.actor,  # type: ignore[attr-defined]
+        actor=request.actor,
         show_staff_names_to_citizens=request.POST.get("show_staff_names_to_citizens") == "on",
     )
     messages.success(request, "Kommunens indstillinger er gemt.")

@@ -201,7 +201,7 @@ def test_citizen_log_exports_csv_and_pdf(
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     assert rows[0][:5] == ["Tidspunkt", "Enhed", "Formål", "Handling", "Udvidet adgang"]
-    assert any(r[4] == "ja" for r in rows[1:])
+    assert any(r[4] == "Ja" for r in rows[1:])
     pdf = client.get("/min-side/log.pdf")
     assert pdf["Content-Type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF")

@@ -6,6 +6,7 @@ import datetime as dt
 
 from conftest import World
 from sammen.access.models import AccessLogEntry
+from sammen.citizens.forms import ConsentForm
 from sammen.citizens.models import Citizen
 from sammen.citizens.tests.factories import citizen_create, fictitious_cpr
 from sammen.core.tests.helpers import stable_body
@@ -122,3 +123,55 @@ def test_status_form_with_bad_date_is_422(world: World) -> None:
     )
     assert response.status_code == 422
     assert "Angiv datoen." in response.text
+
+
+def test_full_cpr_of_a_citizen_out_of_reach_offers_break_the_glass(world: World) -> None:
+    """Not "0 borgere fundet": the page offers break-the-glass for exactly that citizen, by id,
+    and says nothing else about them; the attempt is logged as a refused search."""
+    hidden = citizen_create(world.greve, "Hemmelig", "Person", responsible=world.training_team)
+    client = world.client(world.nurse)
+    for headers in ({"HX-Request": "true"}, {}):
+        response = client.post("/borgere/", {"q": hidden.cpr_formatted}, headers=headers)
+        assert response.status_code == 200
+        assert f'href="/adgang/udvidet/{hidden.pk}/"' in response.text
+        assert "ingen aktuel plejerelation" in response.text
+        assert "borgere fundet" not in response.text
+        assert "Hemmelig" not in response.text
+        assert hidden.cpr not in response.text
+        assert hidden.cpr_formatted not in response.text.replace(
+            f'value="{hidden.cpr_formatted}"', ""
+        )  # only the typed query is echoed back in the box
+    rows = AccessLogEntry.objects.filter(operation="search", citizen_id=hidden.pk)
+    assert {r.outcome for r in rows} == {"denied"}
+    assert all(hidden.cpr not in r.criterion for r in rows)
+    # The offer leads to the break-the-glass form for that citizen.
+    assert client.get(f"/adgang/udvidet/{hidden.pk}/").status_code == 200
+
+
+def test_no_break_the_glass_offer_for_partial_or_foreign_matches(world: World) -> None:
+    hidden = citizen_create(world.greve, "Hemmelig", "Person", responsible=world.training_team)
+    foreign = citizen_create(world.solrod, "Fremmed", "Borger")
+    client = world.client(world.nurse)
+    for query in (hidden.cpr[:6], "Hemmelig", foreign.cpr):
+        response = client.post("/borgere/", {"q": query}, headers={"HX-Request": "true"})
+        assert "/adgang/udvidet/" not in response.text
+        assert "Ingen borgere matcher søgningen." in response.text
+        assert "0 borgere fundet" not in response.text
+
+
+def test_date_pickers_get_iso_dates() -> None:
+    """<input type="date"> only understands YYYY-MM-DD; a localised date shows as empty and
+    comes back empty (the consent form then failed with "field required")."""
+    html = str(ConsentForm(initial={"given_on": dt.date(2026, 12, 2)})["given_on"])
+    assert 'type="date" name="given_on" value="2026-12-02"' in html
+
+
+def test_showing_a_form_is_a_logged_view(world: World) -> None:
+    """The form pages show the citizen's name: each GET writes a view row (T08)."""
+    citizen = citizen_create(world.greve, responsible=world.home_care_team)
+    client = world.client(world.nurse)
+    for path in ("paaroerende/ny/", "samtykker/ny/", "ansvar/"):
+        before = AccessLogEntry.objects.filter(citizen_id=citizen.pk, outcome="success").count()
+        assert client.get(f"/borgere/{citizen.pk}/{path}").status_code == 200
+        after = AccessLogEntry.objects.filter(citizen_id=citizen.pk, outcome="success").count()
+        assert after == before + 1, path
