@@ -7,6 +7,7 @@ app_name = "citizens"
 urlpatterns = [
     path("", views.citizen_search, name="search"),
     path("ny/", views.citizen_create, name="create"),
+    path("mine/", views.citizen_list_mine, name="mine"),
     path("<uuid:citizen_id>/", views.citizen_overview, name="overview"),
     path("<uuid:citizen_id>/cpr/", views.citizen_cpr_reveal, name="cpr_reveal"),
     path("<uuid:citizen_id>/rediger/", views.citizen_edit, name="edit"),

@@ -58,6 +58,14 @@ def citizen_search(request: ActorRequest) -> HttpResponse:
     return render(request, "citizens/search.html", context, status=422 if form.errors else 200)
 
 
+@access_rule(needs(Permission.CITIZEN_READ))
+@require_http_methods(["GET"])
+def citizen_list_mine(request: ActorRequest) -> HttpResponse:
+    """ "Mine borgere": the citizens the actor's unit is responsible for (one log row each)."""
+    result = selectors.citizen_list_mine(actor=request.actor)
+    return render(request, "citizens/mine.html", {"result": result})
+
+
 @access_rule(needs(Permission.CITIZEN_READ, Permission.CITIZEN_WRITE))
 @require_http_methods(["GET", "POST"])
 def citizen_create(request: ActorRequest) -> HttpResponse:

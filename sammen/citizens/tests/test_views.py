@@ -175,3 +175,24 @@ def test_showing_a_form_is_a_logged_view(world: World) -> None:
         assert client.get(f"/borgere/{citizen.pk}/{path}").status_code == 200
         after = AccessLogEntry.objects.filter(citizen_id=citizen.pk, outcome="success").count()
         assert after == before + 1, path
+
+
+def test_my_citizens_page_lists_and_logs_the_units_citizens(world: World) -> None:
+    from sammen.access.models import AccessLogEntry
+    from sammen.citizens.tests.factories import citizen_create
+
+    mine = citizen_create(world.greve, "Min", "Borger", responsible=world.home_care_team)
+    other = citizen_create(world.greve, "Anden", "Borger", responsible=world.training_team)
+    response = world.client(world.nurse).get("/borgere/mine/")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Min Borger" in body
+    assert "Anden Borger" not in body
+    logged = set(
+        AccessLogEntry.objects.filter(object_type="citizen_list").values_list(
+            "citizen_id", flat=True
+        )
+    )
+    assert logged == {mine.pk}
+    assert other.pk not in logged
+    assert world.client(world.director).get("/borgere/mine/").status_code == 403
