@@ -20,6 +20,7 @@ from sammen.citizens.models import Citizen
 from sammen.core.actor import Actor
 from sammen.core.errors import ValidationFailed
 from sammen.core.ids import parse_uuid
+from sammen.core.refcache import cached
 from sammen.journal.fields import (
     FSIII_SCALE_LABELS,
     data_codes,
@@ -43,14 +44,25 @@ NOTES_SHOWN = 10
 # --- templates ---------------------------------------------------------------------------
 
 
+def _templates_all() -> tuple[Template, ...]:
+    """Every template version with its area, cached per process and loaded version
+    (`core.refcache`): a loaded template version never changes, a new one moves the stamp.
+    Shared between requests: read them, never change them."""
+    return cached(
+        "journal.templates",
+        lambda: tuple(Template.objects.select_related("area").order_by("key", "version")),
+    )
+
+
+def areas_all() -> tuple[Area, ...]:
+    """The documentation areas (reference data, cached like the templates)."""
+    return cached("journal.areas", lambda: tuple(Area.objects.all()))
+
+
 def template_current(*, key: str) -> Template | None:
     """The newest active version of a template."""
-    return (
-        Template.objects.filter(key=key, status=TemplateStatus.ACTIVE)
-        .select_related("area")
-        .order_by("-version")
-        .first()
-    )
+    active = [t for t in _templates_all() if t.key == key and t.status == TemplateStatus.ACTIVE]
+    return max(active, key=lambda t: t.version, default=None)
 
 
 def template_get(*, key: str, version: int | None) -> Template:
@@ -62,7 +74,7 @@ def template_get(*, key: str, version: int | None) -> Template:
                 "Skabelonen findes ikke.", {"template": ["Skabelonen findes ikke."]}
             )
         return template
-    template = Template.objects.filter(key=key, version=version).select_related("area").first()
+    template = next((t for t in _templates_all() if t.key == key and t.version == version), None)
     if template is None:
         raise ValidationFailed(
             "Skabelonversionen findes ikke.",
@@ -79,7 +91,9 @@ def template_get(*, key: str, version: int | None) -> Template:
 def templates_active() -> list[Template]:
     """The newest active version of every template, in area and template order."""
     newest: dict[str, Template] = {}
-    for t in Template.objects.filter(status=TemplateStatus.ACTIVE).select_related("area"):
+    for t in _templates_all():
+        if t.status != TemplateStatus.ACTIVE:
+            continue
         if t.key not in newest or t.version > newest[t.key].version:
             newest[t.key] = t
     return sorted(newest.values(), key=lambda t: (t.area.order, t.area.key, t.order, t.key))
@@ -104,7 +118,7 @@ def areas_visible(*, actor: Actor, citizen: Citizen) -> set[str]:
 def _area_purposes(actor: Actor, citizen: Citizen) -> dict[str, str]:
     """Visible documentation area -> the purpose that allows it (care relation, consent …)."""
     allowed: dict[str, str] = {}
-    for area in Area.objects.all():
+    for area in areas_all():
         if area.municipal_area == actor.unit.area:
             allowed[area.key] = str(Purpose.CARE_RELATION)
             continue

@@ -1,0 +1,165 @@
+"""Query budgets (issue 9): the pages people open all day cost a fixed, small number of
+queries, whatever the citizen's history. Counted, not timed.
+
+Each page is requested for a citizen with a short history (one round of entries) and one
+with a long history (twelve rounds), and must cost the same number of queries, within the
+budget. The first request of each pair runs with the served-data check (every citizen shown is
+in the access log, another area's rows only by consent); the counted request runs without that
+test-only middleware, whose own queries are not the page's.
+
+Counts (SQLite and PostgreSQL alike; before -> after this change):
+
+- citizen page  GET /borgere/<id>/                 BUDGET_PAGE
+- journal overview  GET /journal/borger/<id>/      BUDGET_JOURNAL
+- search  POST /borgere/soeg/                      BUDGET_SEARCH
+- note write  POST .../dokumenter/fsiii-fagligt-notat/  BUDGET_NOTE
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from conftest import World
+from sammen.citizens.models import Citizen
+from sammen.journal.loader import content_load
+from sammen.journal.tests.factories import (
+    LAVE_MAD,
+    MOBILITET,
+    PERSONLIG_PLEJE,
+    TRYKSAAR,
+    citizen_create,
+    funktionsevne,
+    helbred,
+    note,
+)
+from sammen.terminology.loader import LoadResult
+
+BUDGET_PAGE = 1
+BUDGET_JOURNAL = 1
+BUDGET_SEARCH = 1
+BUDGET_NOTE = 1
+
+SHORT, LONG = 1, 12
+
+
+def _history(world: World, citizen: Citizen, rounds: int) -> None:
+    nurse = world.actor(world.nurse)
+    for i in range(rounds):
+        days = rounds - i
+        code = [PERSONLIG_PLEJE, LAVE_MAD, MOBILITET][i % 3]
+        funktionsevne(nurse, citizen, code, i % 4 + 1, days_ago=days)
+        note(nurse, citizen, PERSONLIG_PLEJE, f"Notat {i}", days_ago=days)
+        helbred(nurse, citizen, TRYKSAAR, days_ago=days)
+
+
+@pytest.fixture
+def content(db: None) -> LoadResult:
+    return content_load()
+
+
+@pytest.fixture
+def pair(world: World, content: LoadResult) -> tuple[Citizen, Citizen]:
+    short = citizen_create(world.home_care_team, first_name="Kort", last_name="Historie")
+    long = citizen_create(world.home_care_team, first_name="Lang", last_name="Historie")
+    _history(world, short, SHORT)
+    _history(world, long, LONG)
+    return short, long
+
+
+def _without_served_data_check(settings: Any) -> None:
+    settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if "served_data" not in m]
+
+
+def _counted(
+    settings: Any, client: Any, method: str, url: str, data: Any, expect: int
+) -> list[str]:
+    """The request once with the served-data check, then counted without it."""
+    checked = list(settings.MIDDLEWARE)
+    response = getattr(client, method)(url, data)
+    assert response.status_code == expect
+    _without_served_data_check(settings)
+    plain = Client()  # a client builds its middleware chain once
+    plain.cookies = client.cookies
+    try:
+        with CaptureQueriesContext(connection) as ctx:
+            response = getattr(plain, method)(url, data)
+        assert response.status_code == expect
+    finally:
+        settings.MIDDLEWARE = checked
+    return [q["sql"] for q in ctx.captured_queries]
+
+
+def _assert_budget(name: str, counts: dict[str, list[str]], budget: int) -> None:
+    shown = {k: len(v) for k, v in counts.items()}
+    detail = "\n".join(f"{k}:\n  " + "\n  ".join(q[:160] for q in v) for k, v in counts.items())
+    assert len(set(shown.values())) == 1, f"{name} grows with the history: {shown}\n{detail}"
+    assert max(shown.values()) <= budget, f"{name} over budget {budget}: {shown}\n{detail}"
+
+
+def test_citizen_page_budget(world: World, pair: tuple[Citizen, Citizen], settings: Any) -> None:
+    client = world.client(world.nurse)
+    counts = {
+        c.first_name: _counted(
+            settings,
+            client,
+            "get",
+            reverse("citizens:overview", kwargs={"citizen_id": c.pk}),
+            None,
+            200,
+        )
+        for c in pair
+    }
+    _assert_budget("citizen page", counts, BUDGET_PAGE)
+
+
+def test_journal_overview_budget(
+    world: World, pair: tuple[Citizen, Citizen], settings: Any
+) -> None:
+    client = world.client(world.nurse)
+    counts = {
+        c.first_name: _counted(
+            settings,
+            client,
+            "get",
+            reverse("journal:overview", kwargs={"citizen_id": c.pk}),
+            None,
+            200,
+        )
+        for c in pair
+    }
+    _assert_budget("journal overview", counts, BUDGET_JOURNAL)
+
+
+def test_search_budget(world: World, pair: tuple[Citizen, Citizen], settings: Any) -> None:
+    client = world.client(world.nurse)
+    url = reverse("citizens:search")
+    counts = {
+        q: _counted(settings, client, "post", url, {"q": q}, 200) for q in ("Kort", "Historie")
+    }
+    _assert_budget("search", counts, BUDGET_SEARCH)
+
+
+def test_note_write_budget(world: World, pair: tuple[Citizen, Citizen], settings: Any) -> None:
+    client = world.client(world.nurse)
+    data = {"tilstand": PERSONLIG_PLEJE, "notat": "Spiste hele frokosten."}
+    counts = {
+        c.first_name: _counted(
+            settings,
+            client,
+            "post",
+            reverse(
+                "journal:entry_create",
+                kwargs={"citizen_id": c.pk, "template_key": "fsiii-fagligt-notat"},
+            ),
+            data,
+            302,
+        )
+        for c in pair
+    }
+    _assert_budget("note write", counts, BUDGET_NOTE)
