@@ -17,6 +17,7 @@ Counts (SQLite and PostgreSQL alike; before -> after this change):
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -26,7 +27,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from conftest import World
-from sammen.citizens.models import Citizen
+from sammen.access.models import AccessLogEntry
+from sammen.citizens.models import Citizen, Responsibility
 from sammen.journal.loader import content_load
 from sammen.journal.tests.factories import (
     LAVE_MAD,
@@ -34,18 +36,23 @@ from sammen.journal.tests.factories import (
     PERSONLIG_PLEJE,
     TRYKSAAR,
     citizen_create,
+    consent_give,
     funktionsevne,
     helbred,
     note,
 )
+from sammen.organisation.models import Area as MunicipalArea
+from sammen.organisation.models import Role
+from sammen.organisation.tests import factories as f
 from sammen.terminology.loader import LoadResult
 
-BUDGET_PAGE = 1
-BUDGET_JOURNAL = 1
-BUDGET_SEARCH = 1
-BUDGET_NOTE = 1
+BUDGET_PAGE = 20
+BUDGET_JOURNAL = 16
+BUDGET_SEARCH = 10
+BUDGET_NOTE = 18
 
 SHORT, LONG = 1, 12
+SINCE = dt.date(2024, 1, 1)
 
 
 def _history(world: World, citizen: Citizen, rounds: int) -> None:
@@ -163,3 +170,55 @@ def test_note_write_budget(world: World, pair: tuple[Citizen, Citizen], settings
         for c in pair
     }
     _assert_budget("note write", counts, BUDGET_NOTE)
+
+
+def _relation_checks(queries: list[str]) -> int:
+    """The policy's care-relation question (an EXISTS over the open responsibilities)."""
+    return sum(1 for q in queries if q.startswith("SELECT 1") and "citizens_responsibility" in q)
+
+
+def _log_inserts(queries: list[str]) -> int:
+    return sum(1 for q in queries if q.startswith('INSERT INTO "access_accesslogentry"'))
+
+
+@pytest.mark.parametrize("page", ["citizens:overview", "journal:overview"])
+def test_one_decision_and_one_log_insert_per_page(
+    world: World, pair: tuple[Citizen, Citizen], settings: Any, page: str
+) -> None:
+    client = world.client(world.nurse)
+    _, citizen = pair
+    url = reverse(page, kwargs={"citizen_id": citizen.pk})
+    before = AccessLogEntry.objects.count()
+    queries = _counted(settings, client, "get", url, None, 200)
+    assert _relation_checks(queries) == 1, queries
+    assert _log_inserts(queries) == 1, queries
+    rows = AccessLogEntry.objects.order_by("-seq")[: AccessLogEntry.objects.count() - before]
+    # two requests (the checked one and the counted one), one row each
+    assert [(r.citizen_id, r.purpose, r.outcome) for r in rows] == [
+        (citizen.pk, "care_relation", "success")
+    ] * 2
+
+
+@pytest.mark.parametrize("page", ["citizens:overview", "journal:overview"])
+def test_another_areas_entries_on_the_page_are_logged_as_consent(
+    world: World, pair: tuple[Citizen, Citizen], page: str
+) -> None:
+    """A worker of the social area sees the elderly area's entries only by consent, and the
+    read is logged with that purpose (the served-data check fails the test otherwise)."""
+    _, citizen = pair
+    social = f.unit_create(world.greve, "Bostøtte", area=MunicipalArea.DISABILITY_PSYCHIATRY)
+    worker = f.staff_create(social, Role.SOSU_ASSISTANT, username="bostoette")
+    Responsibility.objects.create(
+        municipality=world.greve, citizen=citizen, area=social.area, unit=social, since=SINCE
+    )
+    client = world.client(worker)
+    url = reverse(page, kwargs={"citizen_id": citizen.pk})
+    assert client.get(url).status_code == 200
+    assert not AccessLogEntry.objects.filter(citizen_id=citizen.pk, purpose="consent").exists()
+    consent_give(world, citizen, MunicipalArea.DISABILITY_PSYCHIATRY)
+    assert client.get(url).status_code == 200
+    consent = AccessLogEntry.objects.filter(
+        citizen_id=citizen.pk, purpose="consent", staff_id=worker.pk
+    )
+    assert consent.count() == 1
+    assert consent.get().criterion.startswith("område:")

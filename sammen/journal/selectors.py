@@ -115,17 +115,21 @@ def areas_visible(*, actor: Actor, citizen: Citizen) -> set[str]:
     return set(_area_purposes(actor, citizen))
 
 
-def _area_purposes(actor: Actor, citizen: Citizen) -> dict[str, str]:
-    """Visible documentation area -> the purpose that allows it (care relation, consent …)."""
-    allowed: dict[str, str] = {}
-    for area in areas_all():
-        if area.municipal_area == actor.unit.area:
-            allowed[area.key] = str(Purpose.CARE_RELATION)
-            continue
-        decision = policy.decide(actor=actor, citizen=citizen, area=area.municipal_area)
-        if decision.allowed:
-            allowed[area.key] = decision.purpose
-    return allowed
+def _area_purposes(
+    actor: Actor, citizen: Citizen, given: policy.Decision | None = None
+) -> dict[str, str]:
+    """Visible documentation area -> the purpose that allows it (care relation, consent …).
+    `given` is the gate's decision for the citizen: with it, the areas cost at most one
+    question (consent or grant for another area), never a second decision for the citizen."""
+    areas = areas_all()
+    decisions = policy.decide_areas(
+        actor=actor, citizen=citizen, areas={a.municipal_area for a in areas}, given=given
+    )
+    return {
+        area.key: decisions[area.municipal_area].purpose
+        for area in areas
+        if decisions[area.municipal_area].allowed
+    }
 
 
 def _log_cross_area_reads(actor: Actor, citizen: Citizen, purposes: dict[str, str]) -> None:
@@ -344,7 +348,7 @@ def journal_overview(
     since `since`, the latest notes. A fixed number of queries, whatever the history length."""
     access = gate.citizen_open(actor=actor, citizen_id=citizen_id, object_type=OBJECT_TYPE)
     citizen = access.citizen
-    purposes = _area_purposes(actor, citizen)
+    purposes = _area_purposes(actor, citizen, access)
     _log_cross_area_reads(actor, citizen, purposes)
     areas = set(purposes)
     templates = [t for t in templates_active() if t.area.key in areas]
@@ -433,8 +437,10 @@ def item_history(*, actor: Actor, citizen_id: Any, code: str) -> ItemHistory:
     error included — newest first: the timeline of the item."""
     access = gate.citizen_open(actor=actor, citizen_id=citizen_id, object_type=OBJECT_TYPE)
     citizen = access.citizen
+    purposes = _area_purposes(actor, citizen, access)
+    _log_cross_area_reads(actor, citizen, purposes)
     entries = list(
-        _visible(access, areas_visible(actor=actor, citizen=citizen))
+        _visible(access, set(purposes))
         .filter(subject_code=code)
         .annotate(replaced=_not_replaced())
         .select_related("template", "author", "unit")
@@ -522,13 +528,20 @@ def entry_is_replaced(entry: Entry) -> bool:
     return Entry.objects.filter(replaces=entry).exists()
 
 
-def journal_section_load(actor: Actor, citizen: Citizen) -> dict[str, Any]:
+def journal_section_load(actor: Actor, citizen: Citizen | gate.CitizenAccess) -> dict[str, Any]:
     """The journal's section on the citizen page: current state in short, latest notes.
-    citizen_overview has checked the policy for the citizen; the journal read is logged."""
-    access = gate.citizen_read(
-        actor=actor, citizen=citizen, operation=Operation.VIEW, object_type=OBJECT_TYPE
-    )
-    visible = _visible(access, areas_visible(actor=actor, citizen=citizen))
+    Given the page's `CitizenAccess` (already decided and logged by citizen_overview), the
+    section neither decides nor logs the citizen again; another area's entries shown by
+    consent are still logged with that purpose. Given a bare citizen, it asks the gate."""
+    if isinstance(citizen, gate.CitizenAccess) and citizen.logged and citizen.actor == actor:
+        access = citizen
+    else:
+        access = gate.citizen_read(
+            actor=actor, citizen=citizen, operation=Operation.VIEW, object_type=OBJECT_TYPE
+        )
+    purposes = _area_purposes(actor, access.citizen, access)
+    _log_cross_area_reads(actor, access.citizen, purposes)
+    visible = _visible(access, set(purposes))
     current = list(current_entries(visible).select_related("template", "author", "unit")[:200])
     notes = list(
         visible.filter(kind=EntryKind.NOTE, status=EntryStatus.VALID)
