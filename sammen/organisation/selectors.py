@@ -16,7 +16,6 @@ from sammen.organisation.permissions import (
     Permission,
     permission_table,
     permissions_for,
-    roles_with,
 )
 
 
@@ -48,7 +47,7 @@ def actor_context(
     )
     mfa_required = mfa_setting and (
         bool(getattr(user, "is_superuser", False))
-        or any(m.role in roles_with(*MFA_PERMISSIONS) for m in memberships)
+        or any(permissions_for(m.role) & MFA_PERMISSIONS for m in memberships)
     )
     usable = [m for m in memberships if m.unit.is_active]
     chosen = None
