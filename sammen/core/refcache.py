@@ -77,13 +77,6 @@ def cached(name: str, build: Callable[[], T]) -> T:
     return value
 
 
-def reference_cache_clear() -> None:
-    with _lock:
-        _store["stamp"] = None
-        _store["values"] = {}
-    _request.stamp = None
-
-
 def _request_start(**kwargs: Any) -> None:
     _request.active = True
     _request.stamp = None
