@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import time_machine
 from django.contrib.sessions.models import Session
@@ -15,7 +16,7 @@ from conftest import World
 from sammen.journal.tests.factories import citizen_create
 from sammen.organisation import services
 from sammen.organisation.middleware import ACTIVITY_GRANULARITY_SECONDS
-from sammen.organisation.models import Membership
+from sammen.organisation.models import LoginSession, Membership
 
 
 def _session_writes(queries: list[dict[str, str]]) -> list[str]:
@@ -67,3 +68,30 @@ def test_a_removed_membership_is_refused_on_the_next_request(world: World) -> No
     assert client.get(page).status_code == 200
     Membership.objects.filter(staff=world.nurse).delete()
     assert client.get(page).status_code == 403
+
+
+CACHED_SESSIONS = {
+    "SESSION_ENGINE": "django.contrib.sessions.backends.cached_db",
+    "CACHES": {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}},
+}
+
+
+def test_cached_sessions_read_no_session_row_and_die_with_their_user(
+    world: World, settings: Any
+) -> None:
+    """With SAMMEN_CACHE_URL the sessions are cached (cached_db; Redis in production, a local
+    memory cache here): a request reads no session row, and ending a user's sessions (as when
+    an administrator disables them or resets their password) ends the cached copy too."""
+    for name, value in CACHED_SESSIONS.items():
+        setattr(settings, name, value)
+    client = world.client(world.nurse)
+    assert client.get("/").status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/").status_code == 200
+    assert not [q for q in queries.captured_queries if "django_session" in q["sql"]]
+    key = client.session.session_key or ""
+    LoginSession.objects.create(user=world.nurse.user, session_key=key)  # as login records it
+    assert services.sessions_end_all_for_user(user=world.nurse.user) == 1
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/log-ind/")
