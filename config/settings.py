@@ -179,8 +179,21 @@ if PRODUCTION and not SAMMEN_MFA_REQUIRED:
     raise ImproperlyConfigured("SAMMEN_MFA_REQUIRED=false is only allowed for the demo.")
 OTP_TOTP_ISSUER = "Sammen"
 
-# Sessions live in the database, so logout and disabling a user end them server-side.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Sessions live in the database, so logout and disabling a user end them server-side. With
+# SAMMEN_CACHE_URL (Redis, e.g. redis://127.0.0.1:6379/1, one cache shared by every worker) they
+# are read from the cache and written to both ("cached_db"): a request reads no session row.
+# Never a per-process cache: a session ended in one worker would live on in another's memory.
+SAMMEN_CACHE_URL = os.environ.get("SAMMEN_CACHE_URL", "")
+if SAMMEN_CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": SAMMEN_CACHE_URL,
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SAMMEN_SESSION_IDLE_TIMEOUT = timedelta(
     minutes=int(os.environ.get("SAMMEN_SESSION_IDLE_MINUTES", "30"))
 )

@@ -1,8 +1,10 @@
 """Sections of the citizen page that other modules contribute (journal, visits, triage …).
 
 A module registers a section in its AppConfig.ready(); the citizen page renders each in
-order. `load` is a selector: it takes the actor and the citizen (already access-checked and
-logged by citizen_overview) and returns the template context of the section.
+order. `load` is a selector: it takes the actor and the page's `access.gate.CitizenAccess`
+(the citizen is `access.citizen`; already decided and logged by citizen_overview, so a
+section neither asks the policy for the citizen again nor logs it again — only another area's
+rows shown by consent get their own row) and returns the template context of the section.
 """
 
 from __future__ import annotations

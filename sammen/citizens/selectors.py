@@ -144,10 +144,14 @@ class CitizenOverview:
     consents: list[Consent]
     responsibilities: list[Responsibility]
     changes: list[ChangeLogEntry]
+    # The gate's proof (decided and logged once): the page's sections take it, so they
+    # neither ask the policy nor log the citizen again.
+    access: gate.CitizenAccess | None = None
 
 
 def citizen_overview(*, actor: Actor, citizen_id: Any) -> CitizenOverview:
-    citizen = citizen_get(actor=actor, citizen_id=citizen_id)
+    access = gate.citizen_open(actor=actor, citizen_id=citizen_id)
+    citizen: Citizen = access.citizen
     return CitizenOverview(
         citizen=citizen,
         relatives=list(citizen.relatives.all()),
@@ -158,6 +162,7 @@ def citizen_overview(*, actor: Actor, citizen_id: Any) -> CitizenOverview:
         changes=list(
             ChangeLogEntry.objects.filter(citizen_id=citizen.pk).select_related("staff")[:20]
         ),
+        access=access,
     )
 
 

@@ -91,7 +91,7 @@ def citizen_overview(request: ActorRequest, citizen_id: Any) -> HttpResponse:
     actor = request.actor
     overview = selectors.citizen_overview(actor=actor, citizen_id=citizen_id)
     rendered_sections = [
-        {"section": s, "context": s.load(actor, overview.citizen)} for s in sections.sections_all()
+        {"section": s, "context": s.load(actor, overview.access)} for s in sections.sections_all()
     ]
     return render(
         request,

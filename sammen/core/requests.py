@@ -27,6 +27,8 @@ class SammenRequest(HttpRequest):
     actor: Actor | None
     # The citizens module owns the account model; core knows it only as "the citizen's login".
     citizen_account: Any
+    # The actor's memberships for the role switch, loaded with the actor (one query).
+    actor_memberships: Any
     htmx: HtmxDetails
 
 

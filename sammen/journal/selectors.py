@@ -21,6 +21,7 @@ from sammen.core.actor import Actor
 from sammen.core.errors import ValidationFailed
 from sammen.core.ids import parse_uuid
 from sammen.core.presenters import date_text, yes_no
+from sammen.core.refcache import cached
 from sammen.journal.fields import (
     FSIII_SCALE_LABELS,
     data_codes,
@@ -44,14 +45,25 @@ NOTES_SHOWN = 10
 # --- templates ---------------------------------------------------------------------------
 
 
+def _templates_all() -> tuple[Template, ...]:
+    """Every template version with its area, cached per process and loaded version
+    (`core.refcache`): a loaded template version never changes, a new one moves the stamp.
+    Shared between requests: read them, never change them."""
+    return cached(
+        "journal.templates",
+        lambda: tuple(Template.objects.select_related("area").order_by("key", "version")),
+    )
+
+
+def areas_all() -> tuple[Area, ...]:
+    """The documentation areas (reference data, cached like the templates)."""
+    return cached("journal.areas", lambda: tuple(Area.objects.all()))
+
+
 def template_current(*, key: str) -> Template | None:
     """The newest active version of a template."""
-    return (
-        Template.objects.filter(key=key, status=TemplateStatus.ACTIVE)
-        .select_related("area")
-        .order_by("-version")
-        .first()
-    )
+    active = [t for t in _templates_all() if t.key == key and t.status == TemplateStatus.ACTIVE]
+    return max(active, key=lambda t: t.version, default=None)
 
 
 def template_get(*, key: str, version: int | None) -> Template:
@@ -63,7 +75,7 @@ def template_get(*, key: str, version: int | None) -> Template:
                 "Skabelonen findes ikke.", {"template": ["Skabelonen findes ikke."]}
             )
         return template
-    template = Template.objects.filter(key=key, version=version).select_related("area").first()
+    template = next((t for t in _templates_all() if t.key == key and t.version == version), None)
     if template is None:
         raise ValidationFailed(
             "Skabelonversionen findes ikke.",
@@ -80,7 +92,9 @@ def template_get(*, key: str, version: int | None) -> Template:
 def templates_active() -> list[Template]:
     """The newest active version of every template, in area and template order."""
     newest: dict[str, Template] = {}
-    for t in Template.objects.filter(status=TemplateStatus.ACTIVE).select_related("area"):
+    for t in _templates_all():
+        if t.status != TemplateStatus.ACTIVE:
+            continue
         if t.key not in newest or t.version > newest[t.key].version:
             newest[t.key] = t
     return sorted(newest.values(), key=lambda t: (t.area.order, t.area.key, t.order, t.key))
@@ -102,17 +116,21 @@ def areas_visible(*, actor: Actor, citizen: Citizen) -> set[str]:
     return set(_area_purposes(actor, citizen))
 
 
-def _area_purposes(actor: Actor, citizen: Citizen) -> dict[str, str]:
-    """Visible documentation area -> the purpose that allows it (care relation, consent …)."""
-    allowed: dict[str, str] = {}
-    for area in Area.objects.all():
-        if area.municipal_area == actor.unit.area:
-            allowed[area.key] = str(Purpose.CARE_RELATION)
-            continue
-        decision = policy.decide(actor=actor, citizen=citizen, area=area.municipal_area)
-        if decision.allowed:
-            allowed[area.key] = decision.purpose
-    return allowed
+def _area_purposes(
+    actor: Actor, citizen: Citizen, given: policy.Decision | None = None
+) -> dict[str, str]:
+    """Visible documentation area -> the purpose that allows it (care relation, consent …).
+    `given` is the gate's decision for the citizen: with it, the areas cost at most one
+    question (consent or grant for another area), never a second decision for the citizen."""
+    areas = areas_all()
+    decisions = policy.decide_areas(
+        actor=actor, citizen=citizen, areas={a.municipal_area for a in areas}, given=given
+    )
+    return {
+        area.key: decisions[area.municipal_area].purpose
+        for area in areas
+        if decisions[area.municipal_area].allowed
+    }
 
 
 def _log_cross_area_reads(actor: Actor, citizen: Citizen, purposes: dict[str, str]) -> None:
@@ -331,7 +349,7 @@ def journal_overview(
     since `since`, the latest notes. A fixed number of queries, whatever the history length."""
     access = gate.citizen_open(actor=actor, citizen_id=citizen_id, object_type=OBJECT_TYPE)
     citizen = access.citizen
-    purposes = _area_purposes(actor, citizen)
+    purposes = _area_purposes(actor, citizen, access)
     _log_cross_area_reads(actor, citizen, purposes)
     areas = set(purposes)
     templates = [t for t in templates_active() if t.area.key in areas]
@@ -420,8 +438,10 @@ def item_history(*, actor: Actor, citizen_id: Any, code: str) -> ItemHistory:
     error included — newest first: the timeline of the item."""
     access = gate.citizen_open(actor=actor, citizen_id=citizen_id, object_type=OBJECT_TYPE)
     citizen = access.citizen
+    purposes = _area_purposes(actor, citizen, access)
+    _log_cross_area_reads(actor, citizen, purposes)
     entries = list(
-        _visible(access, areas_visible(actor=actor, citizen=citizen))
+        _visible(access, set(purposes))
         .filter(subject_code=code)
         .annotate(replaced=_not_replaced())
         .select_related("template", "author", "unit")
@@ -509,13 +529,20 @@ def entry_is_replaced(entry: Entry) -> bool:
     return Entry.objects.filter(replaces=entry).exists()
 
 
-def journal_section_load(actor: Actor, citizen: Citizen) -> dict[str, Any]:
+def journal_section_load(actor: Actor, citizen: Citizen | gate.CitizenAccess) -> dict[str, Any]:
     """The journal's section on the citizen page: current state in short, latest notes.
-    citizen_overview has checked the policy for the citizen; the journal read is logged."""
-    access = gate.citizen_read(
-        actor=actor, citizen=citizen, operation=Operation.VIEW, object_type=OBJECT_TYPE
-    )
-    visible = _visible(access, areas_visible(actor=actor, citizen=citizen))
+    Given the page's `CitizenAccess` (already decided and logged by citizen_overview), the
+    section neither decides nor logs the citizen again; another area's entries shown by
+    consent are still logged with that purpose. Given a bare citizen, it asks the gate."""
+    if isinstance(citizen, gate.CitizenAccess) and citizen.logged and citizen.actor == actor:
+        access = citizen
+    else:
+        access = gate.citizen_read(
+            actor=actor, citizen=citizen, operation=Operation.VIEW, object_type=OBJECT_TYPE
+        )
+    purposes = _area_purposes(actor, access.citizen, access)
+    _log_cross_area_reads(actor, access.citizen, purposes)
+    visible = _visible(access, set(purposes))
     current = list(current_entries(visible).select_related("template", "author", "unit")[:200])
     notes = list(
         visible.filter(kind=EntryKind.NOTE, status=EntryStatus.VALID)

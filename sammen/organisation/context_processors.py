@@ -17,5 +17,7 @@ def actor(request: HttpRequest) -> dict[str, Any]:
     return {
         "can": {p.value: p in current.permissions for p in Permission},
         "actor": current,
-        "actor_memberships": list(selectors.membership_list(staff=current.staff)),
+        # Loaded with the actor (ActorMiddleware) in the same query.
+        "actor_memberships": getattr(request, "actor_memberships", None)
+        or list(selectors.membership_list(staff=current.staff)),
     }

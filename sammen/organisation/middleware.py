@@ -21,8 +21,15 @@ Handler = Callable[[HttpRequest], HttpResponse]
 security_log = logging.getLogger("sammen.security")
 
 
+# The idle timeout counts from the last activity stamp, which moves at most once a minute.
+ACTIVITY_GRANULARITY_SECONDS = 60
+
+
 class SessionLifetimeMiddleware:
-    """Idle timeout and absolute lifetime, enforced server-side: an expired session is flushed."""
+    """Idle timeout and absolute lifetime, enforced server-side: an expired session is flushed.
+    The last-activity stamp is written only when it is older than a minute, so reading pages
+    does not write the session row on every request (the idle timeout is up to a minute
+    later)."""
 
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
@@ -37,7 +44,8 @@ class SessionLifetimeMiddleware:
             if now - last > idle or now - auth_time > absolute:
                 services.session_end(request=request)
                 messages.info(request, "Du er blevet logget ud, fordi sessionen er udløbet.")
-            else:
+            elif now - last > ACTIVITY_GRANULARITY_SECONDS:
+                # Coarse on purpose: a request within the minute writes no session row.
                 request.session[services.SESSION_LAST_ACTIVITY] = now
         return self.get_response(request)
 
@@ -58,17 +66,21 @@ class ActorMiddleware:
             _note_invalid_session(request)
         if user.is_authenticated:
             verified = getattr(user, "is_verified", lambda: False)()
-            if services.mfa_required_for(user) and not verified:
+            # Staff, municipality, memberships and units in one query (nothing cached).
+            context = selectors.actor_context(
+                user=user,
+                membership_id=request.session.get(services.SESSION_ACTIVE_MEMBERSHIP),
+                request_id=uuid.uuid4().hex,
+                # REMOTE_ADDR only: X-Forwarded-For from an untrusted hop is not believed.
+                client_ip=request.META.get("REMOTE_ADDR", ""),
+                mfa_setting=settings.SAMMEN_MFA_REQUIRED,
+            )
+            if context.mfa_required and not verified:
                 request.auth_state = AUTH_MFA_PENDING
             else:
                 request.auth_state = AUTH_COMPLETE
-                request.actor = selectors.actor_for_user(
-                    user=user,
-                    membership_id=request.session.get(services.SESSION_ACTIVE_MEMBERSHIP),
-                    request_id=uuid.uuid4().hex,
-                    # REMOTE_ADDR only: X-Forwarded-For from an untrusted hop is not believed.
-                    client_ip=request.META.get("REMOTE_ADDR", ""),
-                )
+                request.actor = context.actor
+                request.actor_memberships = context.memberships
                 if request.actor is None:
                     # A citizen's own login (the citizens module owns the account model).
                     request.citizen_account = getattr(user, "citizen_account", None)

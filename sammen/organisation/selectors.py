@@ -11,41 +11,77 @@ from sammen.core.actor import Actor
 from sammen.core.errors import NotFound
 from sammen.core.ids import parse_uuid
 from sammen.organisation.models import Membership, MembershipRequest, OrgUnit, Role, StaffMember
-from sammen.organisation.permissions import Permission, permission_table, permissions_for
+from sammen.organisation.permissions import (
+    MFA_PERMISSIONS,
+    Permission,
+    permission_table,
+    permissions_for,
+)
+
+
+@dataclass(frozen=True)
+class ActorContext:
+    """What the request needs to know about a logged-in user, from one query."""
+
+    mfa_required: bool
+    actor: Actor | None
+    memberships: list[Membership]
+
+
+def actor_context(
+    *,
+    user: Any,
+    membership_id: str | None,
+    request_id: str = "",
+    client_ip: str = "",
+    mfa_setting: bool = True,
+) -> ActorContext:
+    """Staff member, municipality, every membership and its unit in one query: whether the
+    login needs a second factor (as `services.mfa_required_for`), the actor (the session's
+    chosen membership, else the first in an active unit) and the role switch's list. Nothing
+    is cached: a membership removed is gone on the next request."""
+    memberships = list(
+        Membership.objects.filter(staff__user=user, staff__is_active=True)
+        .select_related("staff", "staff__municipality", "unit")
+        .order_by("pk")
+    )
+    mfa_required = mfa_setting and (
+        bool(getattr(user, "is_superuser", False))
+        or any(permissions_for(m.role) & MFA_PERMISSIONS for m in memberships)
+    )
+    usable = [m for m in memberships if m.unit.is_active]
+    chosen = None
+    if membership_id:
+        try:
+            wanted = parse_uuid(membership_id)
+        except NotFound:
+            wanted = None
+        chosen = next((m for m in usable if m.pk == wanted), None)
+    if chosen is None and usable:
+        chosen = usable[0]
+    actor = None
+    if chosen is not None:
+        staff = chosen.staff
+        actor = Actor(
+            staff=staff,
+            municipality=staff.municipality,
+            membership=chosen,
+            role=chosen.role,
+            unit=chosen.unit,
+            request_id=request_id,
+            client_ip=client_ip,
+            permissions=permissions_for(chosen.role),
+        )
+    return ActorContext(mfa_required=mfa_required, actor=actor, memberships=memberships)
 
 
 def actor_for_user(
     *, user: Any, membership_id: str | None, request_id: str = "", client_ip: str = ""
 ) -> Actor | None:
     """Build the actor from the user's staff record and the session's chosen membership."""
-    staff = (
-        StaffMember.objects.select_related("municipality").filter(user=user, is_active=True).first()
-    )
-    if staff is None:
-        return None
-    memberships = Membership.objects.select_related("unit").filter(
-        staff=staff, unit__is_active=True
-    )
-    membership = None
-    if membership_id:
-        try:
-            membership = memberships.filter(pk=parse_uuid(membership_id)).first()
-        except NotFound:
-            membership = None
-    if membership is None:
-        membership = memberships.first()
-    if membership is None:
-        return None
-    return Actor(
-        staff=staff,
-        municipality=staff.municipality,
-        membership=membership,
-        role=membership.role,
-        unit=membership.unit,
-        request_id=request_id,
-        client_ip=client_ip,
-        permissions=permissions_for(membership.role),
-    )
+    return actor_context(
+        user=user, membership_id=membership_id, request_id=request_id, client_ip=client_ip
+    ).actor
 
 
 def unit_list(*, actor: Actor) -> QuerySet[OrgUnit]:

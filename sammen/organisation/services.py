@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from importlib import import_module
 from typing import Any
 
 from django.conf import settings
 from django.contrib import auth
-from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -79,7 +79,10 @@ def sessions_end_all_for_user(*, user: User) -> int:
     """End every session the user holds (disabling, password reset by an administrator)."""
     rows = LoginSession.objects.filter(user=user, ended_at__isnull=True)
     keys = list(rows.values_list("session_key", flat=True))
-    Session.objects.filter(session_key__in=keys).delete()
+    # Through the session engine, so a cached session (cached_db) dies with its row.
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    for key in keys:
+        store().delete(key)
     rows.update(ended_at=timezone.now())
     return len(keys)
 

@@ -98,6 +98,10 @@ def code_system_load(doc: Mapping[str, Any]) -> LoadResult:
             changed.append(concept)
     Concept.objects.bulk_create(new, batch_size=500)
     Concept.objects.bulk_update(changed, CONCEPT_FIELDS, batch_size=500)
+    if (new or changed) and not created:
+        # bulk_update leaves updated_at alone: the code system's moves, so the reference
+        # cache (core.refcache) sees a new version.
+        system.save(update_fields=["updated_at"])
     result.created += len(new)
     result.updated += len(changed)
     result.notes.append(f"{system.name} {system.version}: {len(seen)} begreber")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from sammen.core.refcache import cached
 from sammen.terminology.models import CodeSystem, Concept, ValueSetMember
 
 
@@ -42,9 +43,16 @@ class ValueSetView:
 
 
 def value_sets_get(*, keys: Iterable[str]) -> dict[str, ValueSetView]:
-    """The value sets with their members, in display order; one query."""
+    """The value sets with their members, in display order. Built once per process and loaded
+    version (`core.refcache`): no query when the request has already checked the version."""
+    every = cached("terminology.value_sets", _value_sets_build)
+    return {key: every[key] for key in keys if key in every}
+
+
+def _value_sets_build() -> dict[str, ValueSetView]:
+    """Every value set with its members; one query."""
     rows = (
-        ValueSetMember.objects.filter(value_set__key__in=list(keys))
+        ValueSetMember.objects.all()
         .select_related("concept", "value_set", "value_set__code_system")
         .order_by("value_set__key", "group_order", "order")
     )

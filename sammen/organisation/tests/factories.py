@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import itertools
+from importlib import import_module
 
-from django.contrib.sessions.backends.db import SessionStore
+from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -95,7 +96,8 @@ def logged_in_client(staff: StaffMember, *, verified: bool = True) -> Client:
     """A client whose session is a complete login (password + TOTP when `verified`)."""
     client = Client()
     client.force_login(staff.user, backend="django.contrib.auth.backends.ModelBackend")
-    session = SessionStore(session_key=client.session.session_key)
+    store = import_module(settings.SESSION_ENGINE).SessionStore  # db or cached_db
+    session = store(session_key=client.session.session_key)
     now = timezone.now().timestamp()
     session[services.SESSION_AUTH_TIME] = now
     session[services.SESSION_LAST_ACTIVITY] = now
