@@ -89,7 +89,7 @@ def test_database_outage_before_the_view_is_503_without_session_key(
     client = world.client(world.nurse)
     client.raise_request_exception = False
     session_key = client.cookies[settings.SESSION_COOKIE_NAME].value
-    monkeypatch.setattr(organisation_selectors, "actor_for_user", down)
+    monkeypatch.setattr(organisation_selectors, "actor_context", down)
     response = client.get("/")
     assert response.status_code == 503
     assert response["Retry-After"] == "30"
