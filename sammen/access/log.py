@@ -140,7 +140,15 @@ def _converter(field: models.Field[Any, Any]) -> Callable[[Any], Any]:
             return lambda v: v if v is None or isinstance(v, uuid.UUID) else uuid.UUID(str(v))
         return lambda v: v.hex if isinstance(v, uuid.UUID) else (v and uuid.UUID(str(v)).hex)
     if isinstance(field, models.DateTimeField):
-        return connection.ops.adapt_datetimefield_value
+        adapt = connection.ops.adapt_datetimefield_value
+        seen: dict[Any, Any] = {}  # a list's rows share one time: adapt it once
+
+        def adapt_once(value: Any) -> Any:
+            if value not in seen:
+                seen[value] = adapt(value)
+            return seen[value]
+
+        return adapt_once
     return lambda v: v
 
 
