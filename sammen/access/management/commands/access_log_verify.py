@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from sammen.access.sealing import access_log_unsealed, access_log_verify
@@ -17,9 +17,18 @@ class Command(BaseCommand):
         "forseglinger og navngiver hver slettet, ændret eller indsat række."
     )
 
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--expect-min",
+            type=int,
+            default=0,
+            help="Nummeret på den nyeste forsegling i kopien uden for databasen.",
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
         problems = []
-        for problem in tqdm(access_log_verify(), desc="Fund", unit=" fund", disable=None):
+        found = access_log_verify(expect_min=options["expect_min"])
+        for problem in tqdm(found, desc="Fund", unit=" fund", disable=None):
             problems.append(problem)
             self.stderr.write(str(problem))
         unsealed = access_log_unsealed()
