@@ -4,13 +4,13 @@
     .venv/bin/python -m bench.list_log --db sqlite --rounds 300
 
 The list is `citizens.selectors.citizen_list_mine` — the list kernel as every module uses it:
-`Citizen.objects.visible_to(actor)` (the policy as correlated EXISTS filters) and
-`access.lists.record_many` (one access-log row per citizen shown, with its citizen copy and
-MinLog queue row, one INSERT per table) in the list's transaction. "unlogged" runs the same
-transaction, queryset, order, limit and count without `record_many`. A nurse's team is
-responsible for 50 citizens among 2,000 in the municipality. Interleaved, `--rounds` each;
-median and p95 in ms, the ratio logged/unlogged, and the query counts. Databases of their
-own: a SQLite file under bench/results/ and PostgreSQL `bench_lists`.
+`Citizen.objects.visible_to(actor)` (the policy as a filter on the actor's responsibilities)
+and `access.lists.record_many` (one access-log row per citizen shown, with its citizen copy;
+one INSERT per table; MinLog is sent later from the sealed copies) in the list's transaction.
+"unlogged" runs the same transaction, queryset, order, limit and count without `record_many`.
+A nurse's team is responsible for 50 citizens among 2,000 in the municipality. Interleaved,
+`--rounds` each; median and p95 in ms, the ratio logged/unlogged, and the query counts.
+Databases of their own: a SQLite file under bench/results/ and PostgreSQL `bench_lists`.
 """
 
 from __future__ import annotations

@@ -19,7 +19,6 @@ from django.utils import timezone
 from sammen.access.models import (
     AccessLogEntry,
     CitizenAccessRecord,
-    MinLogOutbox,
     Outcome,
     Purpose,
     Severity,
@@ -107,7 +106,7 @@ def _append(
     severity: str = Severity.NORMAL,
     at: dt.datetime | None = None,
 ) -> list[Logged]:
-    """One multi-row INSERT (plus the citizen copies and MinLog queue rows) in the caller's
+    """One multi-row INSERT (plus one for the citizen copies) in the caller's
     transaction. No lock and no chain here: the sealer orders and signs the rows later."""
     ids = list(dict.fromkeys(citizen_ids)) or [None]
     common: dict[str, Any] = {
@@ -188,8 +187,8 @@ def _insert(model: type[models.Model], rows: list[dict[str, Any]]) -> list[Any]:
 
 
 def _citizen_records(rows: list[dict[str, Any]], seqs: list[int]) -> None:
-    """The citizen's own view of the same accesses, 1:1 with the rows that name a citizen, and
-    each queued for MinLog."""
+    """The citizen's own view of the same accesses, 1:1 with the rows that name a citizen (MinLog
+    is sent from these once they are sealed: `services.minlog_push`)."""
     copies = [
         {
             "access_seq": seq,
@@ -208,17 +207,6 @@ def _citizen_records(rows: list[dict[str, Any]], seqs: list[int]) -> None:
         if row["citizen_id"] is not None and row["purpose"] != Purpose.CITIZEN_SELF
     ]
     _insert(CitizenAccessRecord, copies)
-    _insert(
-        MinLogOutbox,
-        [
-            {
-                "access_seq": c["access_seq"],
-                "citizen_id": c["citizen_id"],
-                "next_attempt_at": c["at"],
-            }
-            for c in copies
-        ],
-    )
 
 
 def access_log_import(

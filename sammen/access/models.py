@@ -206,19 +206,20 @@ class CitizenAccessRecord(models.Model):
         return f"{self.at:%Y-%m-%d} {self.operation}"
 
 
-class MinLogOutbox(models.Model):
-    """Each citizen-facing access, queued for NSP MinLog2 in the same transaction as the log
-    row; sent by `minlog_push` and retried with back-off until MinLog acknowledges it."""
+class MinLogCursor(models.Model):
+    """How far the citizen copies have been registered with NSP MinLog2 (one row). The queue is
+    derived from the checked log — the sealed citizen copies after `sent_through`, in order —
+    so a read writes nothing for MinLog; `minlog_push` sends and retries with back-off until
+    MinLog acknowledges (MinLog de-duplicates on the sequence number)."""
 
-    access_seq = models.BigIntegerField(unique=True)
-    citizen_id = models.UUIDField()
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    sent_through = models.BigIntegerField(default=0)
     attempts = models.PositiveIntegerField(default=0)
-    next_attempt_at = models.DateTimeField(db_index=True)
-    acknowledged_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
     last_error = models.CharField(max_length=200, blank=True)
 
     def __str__(self) -> str:
-        return f"MinLog {self.access_seq} ({'kvitteret' if self.acknowledged_at else 'i kø'})"
+        return f"MinLog sendt til og med {self.sent_through}"
 
 
 class Checkpoint(models.Model):

@@ -15,7 +15,7 @@ Crosby & Wallach's tamper-evident logs do it:
 
 `access_log_verify` trusts the files and the public keys, not the database: a row deleted
 (outside retention), rewritten (even with every later hash recomputed), inserted into a sealed
-range, a checkpoint deleted or rewound, or a citizen copy or MinLog queue row removed is named,
+range, a checkpoint deleted or rewound, or a citizen copy removed is named,
 first bad position first. Rows newer than the last checkpoint are not yet protected: the window
 is the sealing interval plus `SAMMEN_SEAL_LAG_SECONDS`.
 
@@ -53,7 +53,6 @@ from sammen.access.models import (
     AccessLogEntry,
     Checkpoint,
     CitizenAccessRecord,
-    MinLogOutbox,
     Outcome,
 )
 
@@ -533,7 +532,7 @@ def _compare(
 def access_log_verify(*, now: dt.datetime | None = None, expect_min: int = 0) -> Iterator[Problem]:
     """Check every sealed row against the signed checkpoints; yield each problem, first bad
     position first. Also: every successful access naming a citizen has its citizen copy, and
-    every citizen copy its MinLog queue row; the sealer has not stalled (no row older than
+    the sealer has not stalled (no row older than
     `SAMMEN_SEAL_MAX_AGE_SECONDS` is unsealed); and, with `expect_min`, the newest checkpoint
     is at least that number (the operator's copy elsewhere knows it, the database does not)."""
     now = now or timezone.now()
@@ -634,8 +633,8 @@ def _stalled(trusted: list[_Sealed], now: dt.datetime) -> Iterator[Problem]:
 
 
 def _copies_missing() -> Iterator[Problem]:
-    """The citizen's copy and the MinLog queue are derived from the log: a successful access
-    naming a citizen without its copy, or a copy without its queue row, was removed."""
+    """The citizen's copy is derived from the log: a successful access naming a citizen without
+    its copy was removed. (MinLog is sent from the sealed copies themselves.)"""
     copies = CitizenAccessRecord.objects.filter(access_seq=OuterRef("seq"))
     no_copy = (
         AccessLogEntry.objects.filter(outcome=Outcome.SUCCESS, citizen_id__isnull=False)
@@ -646,14 +645,6 @@ def _copies_missing() -> Iterator[Problem]:
     )
     for seq in no_copy.iterator(5000):
         yield Problem("citizen_log", None, str(seq), "borgerens kopi af adgangen mangler")
-    queued = MinLogOutbox.objects.filter(access_seq=OuterRef("access_seq"))
-    no_queue = (
-        CitizenAccessRecord.objects.filter(~Exists(queued))
-        .order_by("access_seq")
-        .values_list("access_seq", flat=True)
-    )
-    for seq in no_queue.iterator(5000):
-        yield Problem("minlog", None, str(seq), "MinLog-køens række mangler")
 
 
 def access_log_unsealed() -> int:

@@ -18,7 +18,7 @@ from sammen.access.models import (
     AccessLogEntry,
     CitizenAccessRecord,
     GrantReason,
-    MinLogOutbox,
+    MinLogCursor,
     Operation,
     Outcome,
     Purpose,
@@ -349,27 +349,27 @@ def _last_sealed_seq() -> int:
 def minlog_push(
     *, client: Any = None, now: dt.datetime | None = None, batch: int = 200
 ) -> dict[str, int]:
-    """Send queued accesses to MinLog; acknowledged rows are marked, failed ones wait with
-    exponential back-off (1, 2, 4 … minutes, at most 6 hours) and are sent again."""
-
+    """Send the sealed citizen copies after the cursor to MinLog, in order; when MinLog does
+    not answer, wait with exponential back-off (1, 2, 4 … minutes, at most 6 hours) and send
+    them again. Only sealed copies go: a copy committed late can never fall behind the cursor,
+    and MinLog gets exactly what the checked log holds."""
     client = client or minlog_client()
     now = now or timezone.now()
     totals = {"sent": 0, "failed": 0}
+    bound = _last_sealed_seq()
     while True:
         with transaction.atomic():
+            MinLogCursor.objects.get_or_create(pk=1)
+            cursor = MinLogCursor.objects.select_for_update().get(pk=1)
+            if cursor.next_attempt_at is not None and cursor.next_attempt_at > now:
+                return totals
             due = list(
-                MinLogOutbox.objects.select_for_update(skip_locked=True)
-                .filter(acknowledged_at__isnull=True, next_attempt_at__lte=now)
-                .order_by("access_seq")[:batch]
+                CitizenAccessRecord.objects.filter(
+                    access_seq__gt=cursor.sent_through, access_seq__lte=bound
+                ).order_by("access_seq")[:batch]
             )
             if not due:
                 return totals
-            records = {
-                r.access_seq: r
-                for r in CitizenAccessRecord.objects.filter(
-                    access_seq__in=[d.access_seq for d in due]
-                )
-            }
             cprs = dict(
                 Citizen.objects.filter(pk__in={d.citizen_id for d in due}).values_list("pk", "cpr")
             )
@@ -377,23 +377,27 @@ def minlog_push(
                 MinLogEntry(
                     reference=str(d.access_seq),
                     cpr=cprs.get(d.citizen_id, ""),
-                    at=records[d.access_seq].at,
-                    organisation=records[d.access_seq].unit_name,
-                    purpose=str(Purpose(records[d.access_seq].purpose).label),
-                    activity=str(Operation(records[d.access_seq].operation).label),
+                    at=d.at,
+                    organisation=d.unit_name,
+                    purpose=str(Purpose(d.purpose).label),
+                    activity=str(Operation(d.operation).label),
                 )
                 for d in due
-                if d.access_seq in records
             ]
             try:
                 client.register(entries)
             except MinLogUnavailable as error:
-                for d in due:
-                    d.attempts += 1
-                    d.next_attempt_at = now + dt.timedelta(minutes=min(2 ** (d.attempts - 1), 360))
-                    d.last_error = str(error)[:200]
-                MinLogOutbox.objects.bulk_update(due, ["attempts", "next_attempt_at", "last_error"])
+                cursor.attempts += 1
+                cursor.next_attempt_at = now + dt.timedelta(
+                    minutes=min(2 ** (cursor.attempts - 1), 360)
+                )
+                cursor.last_error = str(error)[:200]
+                cursor.save(update_fields=["attempts", "next_attempt_at", "last_error"])
                 totals["failed"] += len(due)
                 return totals
-            MinLogOutbox.objects.filter(pk__in=[d.pk for d in due]).update(acknowledged_at=now)
+            cursor.sent_through = due[-1].access_seq
+            cursor.attempts = 0
+            cursor.next_attempt_at = None
+            cursor.last_error = ""
+            cursor.save()
             totals["sent"] += len(due)

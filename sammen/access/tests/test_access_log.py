@@ -20,7 +20,6 @@ from sammen.access.models import (
     ChangeLogEntry,
     Checkpoint,
     CitizenAccessRecord,
-    MinLogOutbox,
 )
 from sammen.access.sealing import SealRefused, access_log_seal, access_log_verify
 from sammen.access.tests.insider import insider
@@ -272,11 +271,6 @@ def test_deletion_from_the_citizen_copy_is_found_before_sealing(
     assert _problems() == [
         f"citizen_log: loggen, række {logged[1].seq}: borgerens kopi af adgangen mangler"
     ]
-
-
-def test_a_removed_minlog_queue_row_is_found(logged: list[Logged]) -> None:
-    MinLogOutbox.objects.filter(access_seq=logged[0].seq).delete()  # an ordinary table
-    assert _problems() == [f"minlog: loggen, række {logged[0].seq}: MinLog-køens række mangler"]
 
 
 def test_a_row_inserted_into_a_sealed_range_is_found(

@@ -103,7 +103,7 @@ def test_record_many_is_one_insert_per_table(
     with CaptureQueriesContext(connection) as queries:
         rows = record_many(actor=nurse, rows=shown, object_type="citizen_list")
     inserts = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("INSERT")]
-    assert len(inserts) == 3  # access log, citizen copies, MinLog queue: one statement each
+    assert len(inserts) == 2  # access log, citizen copies: one statement each
     assert len(rows) == 50
     assert CitizenAccessRecord.objects.filter(citizen_id__in=[c.pk for c in shown]).count() == 50
 

@@ -1,4 +1,4 @@
-"""Check the access log, the citizen's copy, the MinLog queue and the journal against the signed
+"""Check the access log, the citizen's copy and the journal against the signed
 checkpoints (the copies outside the database win); name every deleted, changed or inserted row."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from sammen.access.sealing import access_log_unsealed, access_log_verify
 
 class Command(BaseCommand):
     help = (
-        "Tjekker adgangsloggen, borgerens kopi, MinLog-køen og journalen mod de signerede "
+        "Tjekker adgangsloggen, borgerens kopi og journalen mod de signerede "
         "forseglinger og navngiver hver slettet, ændret eller indsat række."
     )
 
