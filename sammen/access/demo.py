@@ -76,7 +76,8 @@ def access_demo_stream(ctx: DemoContext) -> int:
         if not carers:
             continue
         for _ in range(ctx.rng.randint(3, 10)):
-            read(ctx.rng.choice(carers), citizen_id, _moment(ctx, ctx.rng.randint(0, days)))
+            # From yesterday back: a demo history never holds a look-up later than now.
+            read(ctx.rng.choice(carers), citizen_id, _moment(ctx, ctx.rng.randint(1, days)))
         ctx.progress("adgangslog", i + 1, len(citizen_ids))
 
     # Break-the-glass: a few, one of them at night.

@@ -279,3 +279,27 @@ def test_municipality_lookup_by_known_code_name_or_a_free_code() -> None:
     made_up = municipality_get_or_create(name="Andeby")
     assert made_up.code.startswith("9")
     assert municipality_get_or_create(name="andeby") == made_up
+
+
+@pytest.mark.django_db
+def test_a_generated_history_seals_and_verifies_clean() -> None:
+    """The demo's access history and journal (streams on) hold nothing later than now, so the
+    first seal covers them and the verifier finds no fault."""
+    import time_machine
+    from django.utils import timezone
+
+    from sammen.access.sealing import access_log_seal, access_log_verify
+
+    noon = dt.datetime.combine(TODAY, dt.time(6, 0), tzinfo=dt.UTC)
+    with time_machine.travel(noon, tick=False):
+        municipality_generate(
+            municipality=municipality_get_or_create(name="Forseglby"),
+            citizens=40,
+            staff=20,
+            years=1,
+            seed=3,
+            today=TODAY,
+            run_streams=True,
+        )
+        assert access_log_seal(now=timezone.now()) is not None
+        assert [str(p) for p in access_log_verify()] == []
