@@ -56,7 +56,8 @@ typecheck: $(STAMP) ## mypy --strict
 
 checks: $(STAMP) ## manage.py check (dev and production profile) + makemigrations --check
 	$(PY) manage.py check --fail-level WARNING
-	SAMMEN_ENV=production DJANGO_SECRET_KEY=ci-check-$$(date +%s)-not-a-real-secret-key-0123456789abcdef \
+	SAMMEN_ENV=production SAMMEN_MINLOG_CLIENT=municipality.nsp.MinLogClient \
+	  DJANGO_SECRET_KEY=ci-check-$$(date +%s)-not-a-real-secret-key-0123456789abcdef \
 	  DJANGO_ALLOWED_HOSTS=sammen.example.dk $(PY) manage.py check --deploy --fail-level WARNING
 	$(PY) manage.py makemigrations --check --dry-run
 

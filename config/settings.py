@@ -323,5 +323,11 @@ SAMMEN_SEAL_EVERY_SECONDS = int(os.environ.get("SAMMEN_SEAL_EVERY_SECONDS", "60"
 SAMMEN_SEAL_CLOCK_SLACK_SECONDS = int(os.environ.get("SAMMEN_SEAL_CLOCK_SLACK_SECONDS", "300"))
 # The verifier fails when rows older than this are still unsealed (the sealer has stopped).
 SAMMEN_SEAL_MAX_AGE_SECONDS = int(os.environ.get("SAMMEN_SEAL_MAX_AGE_SECONDS", "900"))
-# NSP MinLog2 client (dotted path to a class); empty = the in-memory fake (tests, demo).
+# NSP MinLog2 client (dotted path to a class); empty = the in-memory fake (tests, demo). The
+# production profile refuses the fake: accesses would be marked sent without reaching MinLog.
 SAMMEN_MINLOG_CLIENT = os.environ.get("SAMMEN_MINLOG_CLIENT", "")
+if PRODUCTION and (not SAMMEN_MINLOG_CLIENT or SAMMEN_MINLOG_CLIENT.endswith("FakeMinLog")):
+    raise ImproperlyConfigured(
+        "SAMMEN_MINLOG_CLIENT must name the NSP MinLog client in production; "
+        "the fake is only for tests and the demo."
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -61,6 +62,7 @@ def test_production_settings_pass_check_deploy() -> None:
         "SAMMEN_ENV": "production",
         "DJANGO_SECRET_KEY": "test-" + "k" * 60,
         "DJANGO_ALLOWED_HOSTS": "sammen.example.dk",
+        "SAMMEN_MINLOG_CLIENT": "municipality.nsp.MinLogClient",  # not imported by the check
         "PATH": "/usr/bin:/bin",
     }
     result = subprocess.run(  # noqa: S603 - fixed command, no user input
@@ -79,6 +81,39 @@ def test_production_settings_pass_check_deploy() -> None:
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("client", ["", "sammen.integrations.minlog.FakeMinLog"])
+def test_production_refuses_the_fake_minlog(client: str) -> None:
+    """An unset client used to mean the in-memory fake, marking accesses sent that never
+    reached MinLog."""
+    env = {
+        "SAMMEN_ENV": "production",
+        "DJANGO_SECRET_KEY": "test-" + "k" * 60,
+        "SAMMEN_MINLOG_CLIENT": client,
+        "PATH": "/usr/bin:/bin",
+    }
+    result = subprocess.run(  # noqa: S603
+        [str(ROOT / ".venv/bin/python"), "manage.py", "check"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "SAMMEN_MINLOG_CLIENT must name the NSP MinLog client" in result.stderr
+
+
+def test_the_fake_minlog_is_refused_at_run_time_in_production(settings: Any) -> None:
+    from django.core.exceptions import ImproperlyConfigured
+
+    from sammen.integrations.minlog import minlog_client
+
+    settings.SAMMEN_ENV = "production"
+    settings.SAMMEN_MINLOG_CLIENT = ""
+    with pytest.raises(ImproperlyConfigured):
+        minlog_client()
 
 
 def test_production_refuses_relaxed_mfa() -> None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.module_loading import import_string
 
 
@@ -58,8 +59,10 @@ _default_fake = FakeMinLog()
 
 
 def minlog_client() -> MinLogClient:
+    """The configured client; the fake outside production only (settings refuse it there too,
+    and a fake chosen at run time is refused here)."""
     path = getattr(settings, "SAMMEN_MINLOG_CLIENT", "")
-    if not path:
-        return _default_fake
-    client: MinLogClient = import_string(path)()
+    client: MinLogClient = import_string(path)() if path else _default_fake
+    if settings.SAMMEN_ENV == "production" and isinstance(client, FakeMinLog):
+        raise ImproperlyConfigured("The fake MinLog client is not allowed in production.")
     return client
