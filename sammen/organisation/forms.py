@@ -52,6 +52,8 @@ class UnitForm(forms.Form):
         label=_("Overordnet enhed"), queryset=OrgUnit.objects.none(), required=False
     )
     is_active = forms.BooleanField(label=_("Aktiv"), required=False, initial=True)
+    # The version the administrator saw (hidden): a save on top of someone else's is a 409.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
     def __init__(self, *args: Any, actor: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -65,6 +67,10 @@ class StaffForm(forms.Form):
     last_name = forms.CharField(label=_("Efternavn"), max_length=100)
     profession = forms.ChoiceField(label=_("Faggruppe"), choices=Profession.choices)
     email = forms.EmailField(label=_("E-mail"), required=False)
+
+
+class StaffEditForm(StaffForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
 
 class StaffCreateForm(StaffForm):

@@ -8,7 +8,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from sammen.core.models import BaseModel, MunicipalityScoped
+from sammen.core.models import BaseModel, MunicipalityScoped, Versioned
 
 
 class Area(models.TextChoices):
@@ -85,7 +85,7 @@ class Municipality(BaseModel):
         return f"{self.name} Kommune"
 
 
-class OrgUnit(MunicipalityScoped):
+class OrgUnit(MunicipalityScoped, Versioned):
     name = models.CharField(_("navn"), max_length=200)
     kind = models.CharField(_("type"), max_length=20, choices=UnitKind.choices)
     area = models.CharField(_("område"), max_length=30, choices=Area.choices)
@@ -121,7 +121,7 @@ class User(AbstractUser):
         verbose_name_plural = _("brugerkonti")
 
 
-class StaffMember(MunicipalityScoped):
+class StaffMember(MunicipalityScoped, Versioned):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="staff_member"
     )

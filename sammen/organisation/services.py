@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from importlib import import_module
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.contrib import auth
@@ -15,7 +15,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sammen.core.actor import Actor
 from sammen.core.audit import PrivilegeChange, privilege_change_record
-from sammen.core.errors import Forbidden, NotFound, ValidationFailed
+from sammen.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from sammen.core.ids import parse_uuid
 from sammen.organisation.models import (
     ALLOWED_PARENT_KINDS,
@@ -226,6 +226,19 @@ def unit_create(
     return unit
 
 
+_V = TypeVar("_V", OrgUnit, StaffMember)
+
+
+def _current(obj: _V, version: int | None) -> _V:
+    """The row locked for the write; a version other than the one the person saw means someone
+    else saved in between (409, nothing saved). None: a caller without a form (no check)."""
+    locked = type(obj).objects.select_for_update().get(pk=obj.pk)
+    if version is not None and locked.version != version:
+        raise Conflict(current_version=locked.version)
+    locked.version += 1
+    return locked
+
+
 @transaction.atomic
 def unit_update(
     *,
@@ -236,10 +249,12 @@ def unit_update(
     area: str,
     parent: OrgUnit | None,
     is_active: bool,
+    version: int | None = None,
 ) -> OrgUnit:
     _require_admin(actor)
     if unit.municipality_id != actor.municipality.pk:
         raise NotFound()
+    unit = _current(unit, version)
     name = name.strip()
     if not name:
         raise ValidationFailed(field_errors={"name": ["Skriv enhedens navn."]})
@@ -311,10 +326,12 @@ def staff_update(
     last_name: str,
     profession: str,
     email: str,
+    version: int | None = None,
 ) -> StaffMember:
     _require_admin(actor)
     if staff.municipality_id != actor.municipality.pk:
         raise NotFound()
+    staff = _current(staff, version)
     staff.first_name, staff.last_name = first_name.strip(), last_name.strip()
     staff.profession, staff.email = profession, email
     staff.save()

@@ -31,7 +31,7 @@ from sammen.organisation.forms import (
     LoginForm,
     MembershipForm,
     StaffCreateForm,
-    StaffForm,
+    StaffEditForm,
     TotpForm,
     UnitForm,
     staff_initial,
@@ -198,6 +198,7 @@ def unit_edit(request: ActorRequest, unit_id: Any) -> HttpResponse:
         "area": unit.area,
         "parent": unit.parent_id,
         "is_active": unit.is_active,
+        "version": unit.version,
     }
     return form_handle(
         request,
@@ -210,6 +211,7 @@ def unit_edit(request: ActorRequest, unit_id: Any) -> HttpResponse:
             area=data["area"],
             parent=data["parent"],
             is_active=data["is_active"],
+            version=data.get("version"),
         ),
         success_message=_("Enheden er gemt."),
         success_url=reverse("organisation:admin_index"),
@@ -248,7 +250,7 @@ def _staff_page(actor: Any, staff: Any) -> dict[str, Any]:
         "staff": staff,
         "memberships": selectors.membership_list(staff=staff),
         "membership_form": MembershipForm(actor=actor),
-        "form": StaffForm(initial=staff_initial(staff)),
+        "form": StaffEditForm(initial=staff_initial(staff) | {"version": staff.version}),
         "pending": selectors.membership_request_list(actor=actor, staff=staff),
     }
 
@@ -260,7 +262,9 @@ def staff_edit(request: ActorRequest, staff_id: Any) -> HttpResponse:
     staff = selectors.staff_get(actor=actor, staff_id=staff_id)
     return form_handle(
         request,
-        StaffForm(request.POST or None, initial=staff_initial(staff)),
+        StaffEditForm(
+            request.POST or None, initial=staff_initial(staff) | {"version": staff.version}
+        ),
         save=lambda data: services.staff_update(actor=actor, staff=staff, **data),
         success_message=_("Medarbejderen er gemt."),
         success_url=_staff_url(staff.pk),
