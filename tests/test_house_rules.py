@@ -83,24 +83,24 @@ def test_production_settings_pass_check_deploy() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-@pytest.mark.parametrize("client", ["", "sammen.integrations.minlog.FakeMinLog"])
-def test_production_refuses_the_fake_minlog(client: str) -> None:
-    """An unset client used to mean the in-memory fake, marking accesses sent that never
-    reached MinLog."""
-    env = {
-        "SAMMEN_ENV": "production",
-        "DJANGO_SECRET_KEY": "test-" + "k" * 60,
-        "SAMMEN_MINLOG_CLIENT": client,
-        "PATH": "/usr/bin:/bin",
-    }
-    result = subprocess.run(  # noqa: S603
+def _production_check(**env: str) -> subprocess.CompletedProcess[str]:
+    """`manage.py check` in the production profile with these settings (a fresh process)."""
+    base = {"SAMMEN_ENV": "production", "DJANGO_SECRET_KEY": "test-" + "k" * 60}
+    return subprocess.run(  # noqa: S603 - fixed command, no user input
         [str(ROOT / ".venv/bin/python"), "manage.py", "check"],
         cwd=ROOT,
-        env=env,
+        env=base | env | {"PATH": "/usr/bin:/bin"},
         capture_output=True,
         text=True,
         check=False,
     )
+
+
+@pytest.mark.parametrize("client", ["", "sammen.integrations.minlog.FakeMinLog"])
+def test_production_refuses_the_fake_minlog(client: str) -> None:
+    """An unset client used to mean the in-memory fake, marking accesses sent that never
+    reached MinLog."""
+    result = _production_check(SAMMEN_MINLOG_CLIENT=client)
     assert result.returncode != 0
     assert "SAMMEN_MINLOG_CLIENT must name the NSP MinLog client" in result.stderr
 
@@ -117,19 +117,8 @@ def test_the_fake_minlog_is_refused_at_run_time_in_production(settings: Any) -> 
 
 
 def test_production_refuses_relaxed_mfa() -> None:
-    env = {
-        "SAMMEN_ENV": "production",
-        "DJANGO_SECRET_KEY": "test-" + "k" * 60,
-        "SAMMEN_MFA_REQUIRED": "false",
-        "PATH": "/usr/bin:/bin",
-    }
-    result = subprocess.run(  # noqa: S603
-        [str(ROOT / ".venv/bin/python"), "manage.py", "check"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
+    result = _production_check(
+        SAMMEN_MFA_REQUIRED="false", SAMMEN_MINLOG_CLIENT="municipality.nsp.MinLogClient"
     )
     assert result.returncode != 0
     assert "only allowed for the demo" in result.stderr
