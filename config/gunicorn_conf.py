@@ -1,15 +1,17 @@
-"""gunicorn settings for Sammen in production (and what `bench/` serves with).
+"""gunicorn settings for Sammen in production (and what `bench/serving.py` serves with).
 
     gunicorn config.wsgi -c config/gunicorn_conf.py
 
-Sized to the machine: `SAMMEN_WORKERS` processes (default 2 × cores) with `SAMMEN_THREADS`
-threads each (default 1: sync workers). Measured on 2 cores with PostgreSQL on the same machine
-(`bench/serving.py`, 16 clients, logged citizen reads): 1 → 2 → 4 sync workers gave 87 → 175 →
-180 req/s, 5 workers 144, and 2 threads per worker (gthread) fewer than sync (118 at 4 × 2):
+Sized to the machine: `SAMMEN_WORKERS` processes (default 2 x cores) with `SAMMEN_THREADS`
+threads each (default 1: sync workers). Measured on 2 cores with PostgreSQL on the same
+machine (`bench/serving.py`, 16 clients, logged citizen reads): 1 -> 2 -> 4 sync workers gave
+87 -> 175 -> 180 req/s, 5 workers 144; 2 threads per worker (gthread) gave less (118 at 4 x 2):
 the app spends its time in Python, so threads only contend for the GIL. ~70 MB RSS per worker.
+
 Database connections persist per worker (`conn_max_age` in settings); static files are served
-by WhiteNoise with far-future caching of hashed names. Workers are recycled after `max_requests` (± jitter) so a slow leak never
-builds up, and the app is loaded before forking (`preload_app`), so workers share its memory.
+by WhiteNoise with far-future caching of hashed names. Workers are recycled after
+`max_requests` (with jitter) so a slow leak never builds up, and the app is loaded before
+forking (`preload_app`), so workers share its memory.
 """
 
 from __future__ import annotations
