@@ -194,3 +194,14 @@ def test_no_function_local_imports_dodge_the_layers() -> None:
                 if module.startswith("sammen"):
                     found.append(f"{path.relative_to(root.parent)}:{node.lineno} {module}")
     assert found == []
+
+
+def test_only_the_gate_finds_a_citizen_without_logging() -> None:
+    """The unlogged lookup `citizens.selectors.citizen_row` exists for the access gate alone
+    (registered in CitizensConfig.ready); any other caller would read a citizen unlogged."""
+    callers = [
+        f"{path.relative_to(ROOT)}"
+        for path in (ROOT / "sammen").rglob("*.py")
+        if "citizen_row" in path.read_text(encoding="utf-8")
+    ]
+    assert sorted(callers) == ["sammen/citizens/apps.py", "sammen/citizens/selectors.py"]
