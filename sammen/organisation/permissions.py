@@ -50,6 +50,14 @@ class Permission(models.TextChoices):
         "organisation_admin",
         _("Administrere enheder, medarbejdere og roller"),
     )
+    VISITATION = (
+        "visitation",
+        _("Visitere: modtage henvendelser, udrede, træffe afgørelser og følge op på indsatser"),
+    )
+    TEAM_SERVICES = (
+        "team_services",
+        _("Se nye og ophørende indsatser for sine teams"),
+    )
 
 
 P = Permission
@@ -63,7 +71,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
     Role.SOSU_ASSISTANT: _CLINICAL,
     Role.NURSE: _CLINICAL,
     Role.THERAPIST: _CLINICAL,
-    Role.ASSESSOR: _CLINICAL | {P.CITIZEN_REACH_AREA},
+    Role.ASSESSOR: _CLINICAL | {P.CITIZEN_REACH_AREA, P.VISITATION},
     Role.LEADER: frozenset(
         {
             P.CITIZEN_READ,
@@ -71,6 +79,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             P.CITIZEN_WRITE,
             P.BREAK_THE_GLASS,
             P.ACCESS_REVIEW,
+            P.TEAM_SERVICES,
         }
     ),
     Role.DIRECTOR: frozenset(),

@@ -1,0 +1,25 @@
+from django.apps import AppConfig
+
+
+class CarePlansConfig(AppConfig):
+    name = "sammen.care_plans"
+    label = "care_plans"
+    verbose_name = "Visitation og plan"
+
+    def ready(self) -> None:
+        from sammen.access.policy import care_relation_register
+        from sammen.care_plans.selectors import care_plan_section_load, provider_citizens
+        from sammen.citizens.sections import CitizenSection, section_register
+
+        # Access point 7: a granted service's provider unit has a care relation for the
+        # service's period (the policy's provider hook).
+        care_relation_register(provider_citizens)
+        section_register(
+            CitizenSection(
+                key="care_plan",
+                title="Plan og indsatser",
+                template="care_plans/_section.html",
+                order=20,
+                load=care_plan_section_load,
+            )
+        )
