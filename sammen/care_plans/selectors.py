@@ -405,20 +405,43 @@ def care_plan(*, actor: Actor, citizen_id: Any) -> CarePlan:
 
 
 def care_plan_section_load(actor: Actor, access: Any) -> dict[str, Any]:
-    """The citizen page's plain-language summary (the page has decided and logged)."""
+    """The citizen page's plain-language summary of the current services. The page has
+    decided and logged the citizen; one query for the services, and one more only when some
+    belong to another area (consent), which is then logged with that purpose."""
     if not (isinstance(access, gate.CitizenAccess) and access.logged and access.actor == actor):
         access = gate.citizen_read(actor=actor, citizen=access, object_type="care_plan")
-    plan = _plan(actor, access, log_consent=True)
-    lines = []
-    for part in plan.parts:
-        for v in part.services:
-            if v.service.status != ServiceStatus.GRANTED:
-                continue
-            lines.append(plain_line(v))
+    today = timezone.localdate()
+    current = list(
+        Service.objects.filter(
+            citizen_id=access.citizen_id, status=ServiceStatus.GRANTED, granted_from__lte=today
+        )
+        .filter(Q(granted_to__isnull=True) | Q(granted_to__gte=today))
+        .select_related("provider_unit")
+        .order_by("granted_from")[:50]
+    )
+    other = {s.area for s in current} - {actor.unit.area}
+    hidden: set[str] = set()
+    if other:
+        decisions = policy.decide_areas(
+            actor=actor, citizen=access.citizen, areas=other, given=access
+        )
+        hidden = {a for a in other if not decisions[a].allowed}
+        for area in sorted(other - hidden):
+            if decisions[area].purpose == Purpose.CONSENT:
+                access_log_record(
+                    actor=actor,
+                    citizen_ids=[access.citizen_id],
+                    operation=Operation.VIEW,
+                    purpose=Purpose.CONSENT,
+                    object_type="care_plan",
+                    criterion=f"område:{area}",
+                )
+    shown = [s for s in current if s.area not in hidden]
+    labels = dict(Area.choices)
     return {
-        "plan_lines": lines,
-        "plan_hidden": plan.hidden_areas,
-        "plan_citizen_id": plan.citizen.pk,
+        "plan_lines": [plain_line(v) for v in _service_views(shown, [])],
+        "plan_hidden": [str(labels.get(a, a)) for a in sorted(hidden)],
+        "plan_citizen_id": access.citizen_id,
     }
 
 
@@ -519,3 +542,26 @@ def team_services(*, actor: Actor) -> TeamList:
 def follow_up_get(*, actor: Actor, follow_up_id: Any) -> FollowUp:
     row: FollowUp = _read(FollowUp, actor, follow_up_id, "care_follow_up")
     return row
+
+
+@transaction.atomic
+def citizen_heading(*, actor: Actor, citizen_id: Any, object_type: str = "care_request") -> Any:
+    """The citizen a form is about (name and address for the heading), through the gate."""
+    return gate.citizen_open(actor=actor, citizen_id=citizen_id, object_type=object_type).citizen
+
+
+def provider_units(*, actor: Actor) -> list[Any]:
+    """The municipality's active units a service can be granted to (reference data)."""
+    from sammen.organisation.models import OrgUnit, UnitKind
+
+    return list(
+        OrgUnit.objects.for_municipality(actor.municipality)
+        .filter(is_active=True, kind=UnitKind.TEAM)
+        .order_by("name")
+    )
+
+
+def decision_services(*, decision: Decision) -> list[ServiceView]:
+    """The services of a decision already read through the gate (`decision_get`)."""
+    rows = list(decision.services.select_related("provider_unit").order_by("created_at"))
+    return _service_views(rows, [])
