@@ -122,7 +122,16 @@ class RequestInput:
 
 @citizen_write_service
 def request_create(*, actor: Actor, citizen_id: Any, data: RequestInput) -> Request:
-    """A new request (henvendelse); it lands on the visitators' worklist of its area."""
+    """A new request (henvendelse); it lands on the visitators' worklist of its area. The
+    citizen is looked up first (a foreign id is 404 like a missing one, whatever the body);
+    the request's area is decided by the write itself."""
+    access = gate.citizen_open(
+        actor=actor,
+        citizen_id=citizen_id,
+        operation=Operation.CREATE,
+        object_type="care_request",
+        log=False,
+    )
     visitation_require(actor=actor)
     errors: dict[str, list[str]] = {}
     if data.area not in Area.values:
@@ -162,14 +171,6 @@ def request_create(*, actor: Actor, citizen_id: Any, data: RequestInput) -> Requ
         attachments.append((t, b))
     if errors:
         raise _fail(errors)
-    access = gate.citizen_open(
-        actor=actor,
-        citizen_id=citizen_id,
-        operation=Operation.CREATE,
-        object_type="care_request",
-        area=data.area,
-        log=False,
-    )
     with citizen_write(
         actor=actor,
         citizen=access.citizen,

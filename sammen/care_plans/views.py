@@ -41,11 +41,14 @@ def team_list(request: ActorRequest) -> HttpResponse:
     return render(request, "care_plans/team_list.html", {"t": result})
 
 
-@access_rule(needs(Permission.VISITATION))
+@access_rule(needs(Permission.CITIZEN_READ))
 @require_http_methods(["GET", "POST"])
 def request_create(request: ActorRequest, citizen_id: Any) -> HttpResponse:
+    """Reached from the citizen's page: the citizen is looked up first (404 / 403 with
+    break-the-glass like every citizen route), then the visitation permission is required."""
     actor = request.actor
     citizen = selectors.citizen_heading(actor=actor, citizen_id=citizen_id)
+    services.visitation_require(actor=actor)
 
     def save(data: dict[str, Any]) -> Any:
         attachments = ()
