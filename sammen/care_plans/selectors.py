@@ -33,7 +33,7 @@ from sammen.core.errors import NotFound
 from sammen.core.ids import parse_uuid
 from sammen.journal.models import Entry
 from sammen.journal.selectors import current_entries
-from sammen.organisation.models import Area
+from sammen.organisation.models import Area, OrgUnit, UnitKind
 from sammen.organisation.permissions import Permission, has_permission
 from sammen.terminology.selectors import Choice, value_sets_get
 
@@ -552,8 +552,6 @@ def citizen_heading(*, actor: Actor, citizen_id: Any, object_type: str = "care_r
 
 def provider_units(*, actor: Actor) -> list[Any]:
     """The municipality's active units a service can be granted to (reference data)."""
-    from sammen.organisation.models import OrgUnit, UnitKind
-
     return list(
         OrgUnit.objects.for_municipality(actor.municipality)
         .filter(is_active=True, kind=UnitKind.TEAM)
