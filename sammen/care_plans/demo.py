@@ -99,7 +99,9 @@ def care_plans_demo_stream(ctx: Any) -> int:
     catalogue = service_catalogue(ctx.municipality.code)
     law = law_catalogue()
     home = sorted(catalogue.services.values(), key=lambda s: s.code)
-    assessors = ctx.staff_by_role.get(Role.ASSESSOR) or next(iter(ctx.staff_by_role.values()), [])
+    assessors: list[Any] = ctx.staff_by_role.get(Role.ASSESSOR) or next(
+        iter(ctx.staff_by_role.values()), []
+    )
     if not assessors or not home:
         return 0
     responsible: dict[Any, tuple[str, Any, dt.date]] = {}

@@ -17,6 +17,12 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 EMPTY = [("", "—")]
 
 
+def _set_choices(form: forms.Form, name: str, choices: list[tuple[str, str]]) -> None:
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)
+    field.choices = choices
+
+
 def _choices(key: str) -> list[tuple[str, str]]:
     return EMPTY + [(c.code, c.label) for c in selectors.choices(key)]
 
@@ -38,7 +44,7 @@ class RequestForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["source_code"].choices = _choices(selectors.VS_SOURCE)
+        _set_choices(self, "source_code", _choices(selectors.VS_SOURCE))
 
 
 class CaseForm(forms.Form):
@@ -65,14 +71,16 @@ class CaseForm(forms.Form):
 
     def __init__(self, *args: Any, conditions: list[Any], social: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["condition_codes"].choices = [
-            (c.code, f"{c.name}{' – ' + c.summary if c.summary else ''}") for c in conditions
-        ]
-        self.fields["citizen_performance"].choices = _choices(selectors.VS_PERFORMANCE)
-        self.fields["citizen_meaning"].choices = _choices(selectors.VS_MEANING)
+        _set_choices(
+            self,
+            "condition_codes",
+            [(c.code, f"{c.name}{' – ' + c.summary if c.summary else ''}") for c in conditions],
+        )
+        _set_choices(self, "citizen_performance", _choices(selectors.VS_PERFORMANCE))
+        _set_choices(self, "citizen_meaning", _choices(selectors.VS_MEANING))
         if social:
-            self.fields["ffb_theme"].choices = _choices(selectors.VS_FFB_THEMES)
-            self.fields["ffb_level"].choices = _choices(selectors.VS_FFB_LEVEL)
+            _set_choices(self, "ffb_theme", _choices(selectors.VS_FFB_THEMES))
+            _set_choices(self, "ffb_level", _choices(selectors.VS_FFB_LEVEL))
         else:
             del self.fields["ffb_theme"], self.fields["ffb_level"]
 
@@ -142,15 +150,22 @@ class DecisionForm(forms.Form):
             if area == Area.DISABILITY_PSYCHIATRY
             else selectors.VS_INDSATSER
         )
-        self.fields["code"].choices = EMPTY + [
-            (c.code, f"{c.group_display} – {c.label}" if c.group_display else c.label)
-            for c in selectors.choices(key)
-        ]
-        self.fields["legal_basis"].choices = EMPTY + [
-            (b.key, b.label) for b in law_catalogue().for_area(area, today)
-        ]
-        self.fields["provider_unit_id"].choices = EMPTY + [(str(u.pk), u.name) for u in units]
-        self.fields["goal_expected"].choices = _choices(selectors.VS_EXPECTED)
+        _set_choices(
+            self,
+            "code",
+            EMPTY
+            + [
+                (c.code, f"{c.group_display} – {c.label}" if c.group_display else c.label)
+                for c in selectors.choices(key)
+            ],
+        )
+        _set_choices(
+            self,
+            "legal_basis",
+            EMPTY + [(b.key, b.label) for b in law_catalogue().for_area(area, today)],
+        )
+        _set_choices(self, "provider_unit_id", EMPTY + [(str(u.pk), u.name) for u in units])
+        _set_choices(self, "goal_expected", _choices(selectors.VS_EXPECTED))
 
 
 class FollowUpForm(forms.Form):
@@ -168,4 +183,4 @@ class FollowUpForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["result_code"].choices = _choices(selectors.VS_RESULT)
+        _set_choices(self, "result_code", _choices(selectors.VS_RESULT))

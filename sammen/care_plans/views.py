@@ -51,7 +51,7 @@ def request_create(request: ActorRequest, citizen_id: Any) -> HttpResponse:
     services.visitation_require(actor=actor)
 
     def save(data: dict[str, Any]) -> Any:
-        attachments = ()
+        attachments: tuple[tuple[str, str], ...] = ()
         if data["attachment_title"] or data["attachment_text"]:
             attachments = ((data["attachment_title"], data["attachment_text"]),)
         return services.request_create(
@@ -148,7 +148,7 @@ def _decision_input(data: dict[str, Any]) -> services.DecisionInput:
         refused=data["refused"],
         refusal_reason=data["refusal_reason"],
     )
-    goals = ()
+    goals: tuple[services.GoalInput, ...] = ()
     if data["goal_text"]:
         goals = (
             services.GoalInput(
