@@ -67,15 +67,27 @@ ENDING_DAYS = 30
 NEW_DAYS = 14
 
 
+class Names:
+    """Codes to text through the loaded value sets, fetched once per read (outside a request
+    every `value_sets_get` checks the reference stamp: one query)."""
+
+    def __init__(self) -> None:
+        self.sets = value_sets_get(keys=ALL_SETS)
+
+    def __call__(self, code: str, *keys: str) -> str:
+        if not code:
+            return ""
+        for key in keys or ALL_SETS:
+            vs = self.sets.get(key)
+            choice = vs.find(code) if vs else None
+            if choice is not None:
+                return choice.label if key in (VS_SOURCE, VS_RESULT) else choice.display
+        return code
+
+
 def display(code: str, *keys: str) -> str:
     """A code's text through the loaded value sets (the code itself if unknown)."""
-    if not code:
-        return ""
-    for vs in value_sets_get(keys=keys or ALL_SETS).values():
-        choice = vs.find(code)
-        if choice is not None:
-            return choice.label if vs.key in (VS_SOURCE, VS_RESULT) else choice.display
-    return code
+    return Names()(code, *keys)
 
 
 def choices(key: str) -> list[Choice]:
@@ -187,6 +199,7 @@ def _conditions(
     if codes is not None:
         rows = rows.filter(subject_code__in=list(codes))
     out = []
+    names = Names()
     for e in current_entries(rows).order_by("subject_code")[:100]:
         level = e.data.get("nuvaerende_niveau", "")
         note = e.data.get("faglig_vurdering") or ""
@@ -194,7 +207,7 @@ def _conditions(
         out.append(
             ConditionView(
                 code=e.subject_code,
-                name=display(e.subject_code, VS_CONDITIONS, VS_FFB_CONDITIONS),
+                name=names(e.subject_code, VS_CONDITIONS, VS_FFB_CONDITIONS),
                 summary=", ".join(p for p in parts if p),
                 since=e.refers_to,
             )
@@ -266,7 +279,9 @@ def frequency_text(service: Service) -> str:
     return text
 
 
-def _service_views(services: list[Service], follow_ups: list[FollowUp]) -> list[ServiceView]:
+def _service_views(
+    services: list[Service], follow_ups: list[FollowUp], names: Names | None = None
+) -> list[ServiceView]:
     today = timezone.localdate()
     next_of: dict[Any, dt.date] = {}
     for fu in follow_ups:
@@ -275,10 +290,11 @@ def _service_views(services: list[Service], follow_ups: list[FollowUp]) -> list[
         ):
             next_of[fu.service_id] = fu.due_on
     law = law_catalogue()
+    names = names or Names()
     return [
         ServiceView(
             service=s,
-            name=display(s.code, VS_INDSATSER, VS_FFB_YDELSER),
+            name=names(s.code, VS_INDSATSER, VS_FFB_YDELSER),
             basis=law.bases.get(s.legal_basis),
             provider=s.provider_unit.name if s.provider_unit else s.private_provider,
             frequency=frequency_text(s),
@@ -318,7 +334,10 @@ class CarePlan:
 def _plan(actor: Actor, access: gate.CitizenAccess, *, log_consent: bool) -> CarePlan:
     citizen = access.citizen
     areas_with_data = set(
-        Service.objects.filter(citizen_id=citizen.pk).values_list("area", flat=True).distinct()
+        Service.objects.filter(citizen_id=citizen.pk)
+        .order_by()
+        .values_list("area", flat=True)
+        .distinct()
     )
     decisions = policy.decide_areas(
         actor=actor, citizen=citizen, areas=areas_with_data | {actor.unit.area}, given=access
@@ -365,15 +384,16 @@ def _plan(actor: Actor, access: gate.CitizenAccess, *, log_consent: bool) -> Car
         if allowed
         else []
     )
-    views = {v.service.pk: v for v in _service_views(services, follow_ups)}
+    names = Names()
+    views = {v.service.pk: v for v in _service_views(services, follow_ups, names)}
     labels = dict(Area.choices)
     parts = []
     for area in allowed:
         area_goals = [
             GoalView(
                 goal=g,
-                condition=display(g.condition_code, VS_CONDITIONS, VS_FFB_CONDITIONS),
-                expected=display(g.expected_code, VS_EXPECTED),
+                condition=names(g.condition_code, VS_CONDITIONS, VS_FFB_CONDITIONS),
+                expected=names(g.expected_code, VS_EXPECTED),
                 services=[views[s.pk] for s in g.services.all() if s.pk in views],
             )
             for g in goals
