@@ -197,6 +197,8 @@ def _conditions(
         citizen_id=citizen_id, template__area__municipal_area__in=sorted(set(areas))
     )
     if codes is not None:
+        if not codes:
+            return []
         rows = rows.filter(subject_code__in=list(codes))
     out = []
     names = Names()
@@ -333,12 +335,15 @@ class CarePlan:
 
 def _plan(actor: Actor, access: gate.CitizenAccess, *, log_consent: bool) -> CarePlan:
     citizen = access.citizen
-    areas_with_data = set(
+    # One query for the services of every area; another area's rows are dropped below unless
+    # the policy allows that area (consent), before anything is shown.
+    every = list(
         Service.objects.filter(citizen_id=citizen.pk)
-        .order_by()
-        .values_list("area", flat=True)
-        .distinct()
+        .exclude(status=ServiceStatus.REFUSED)
+        .select_related("provider_unit")
+        .order_by("area", "status", "granted_from")
     )
+    areas_with_data = {s.area for s in every}
     decisions = policy.decide_areas(
         actor=actor, citizen=citizen, areas=areas_with_data | {actor.unit.area}, given=access
     )
@@ -355,12 +360,7 @@ def _plan(actor: Actor, access: gate.CitizenAccess, *, log_consent: bool) -> Car
                     object_type="care_plan",
                     criterion=f"område:{area}",
                 )
-    services = list(
-        Service.objects.filter(citizen_id=citizen.pk, area__in=allowed)
-        .exclude(status=ServiceStatus.REFUSED)
-        .select_related("provider_unit")
-        .order_by("area", "status", "granted_from")
-    )
+    services = [s for s in every if s.area in allowed]
     follow_ups = list(
         FollowUp.objects.filter(citizen_id=citizen.pk, area__in=allowed).order_by("due_on")
     )
