@@ -225,7 +225,7 @@ def _run(args: argparse.Namespace) -> int:
         "break_the_glass",
     ]
     log_table, copy_table = AccessLogEntry._meta.db_table, CitizenAccessRecord._meta.db_table
-    seq_col = AccessLogEntry._meta.pk.column  # type: ignore[union-attr]
+    seq_col = AccessLogEntry._meta.pk.column
 
     def log(cursor: Any, citizen_ids: list[Any], object_type: str) -> None:
         """The access-log rows for those shown: one multi-row INSERT and the citizen copies."""
