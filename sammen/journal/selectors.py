@@ -572,11 +572,10 @@ def journal_section_load(actor: Actor, citizen: Citizen | gate.CitizenAccess) ->
     )
     value_sets = template_value_sets({e.template for e in current + notes})
     display = _display_for(current + notes, value_sets)
-    states = sorted(
-        (display.entry(e) for e in current), key=lambda v: v.entry.refers_to, reverse=True
-    )
+    # Only the eight newest states are shown: display text is built for those alone.
+    newest = sorted(current, key=lambda e: e.refers_to, reverse=True)[:8]
     return {
-        "states": states[:8],
-        "state_count": len(states),
+        "states": [display.entry(e) for e in newest],
+        "state_count": len(current),
         "notes": [display.entry(n) for n in notes],
     }
