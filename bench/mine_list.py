@@ -66,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
         for code, db in order:
             out = _cell(codes[code], db, per_block)
             for role, res in out.items():
-                cell = samples.setdefault(f"{code}|{db}|{role}", {"ms": [], **res})
+                cell = samples.setdefault(f"{code}|{db}|{role}", {**res, "ms": []})
                 cell["ms"] += res["ms"]
                 cell["plan_ms"] = res["plan_ms"]
     print(f"load after: {os.getloadavg()}; {time.monotonic() - started:.0f} s", flush=True)
