@@ -80,9 +80,12 @@ def test_a_membership_removed_by_the_administrator_is_refused_on_the_next_reques
         municipality=world.greve, staff=world.nurse, unit=world.training_team, role="sygeplejerske"
     )
     client = world.client(world.nurse)
+    home = Membership.objects.get(staff=world.nurse, unit=world.home_care_team)
+    session = client.session
+    session[services.SESSION_ACTIVE_MEMBERSHIP] = str(home.pk)  # working in the home-care team
+    session.save()
     page = reverse("citizens:overview", kwargs={"citizen_id": citizen.pk})
     assert client.get(page).status_code == 200
-    home = Membership.objects.get(staff=world.nurse, unit=world.home_care_team)
     services.membership_remove(actor=world.actor(world.administrator), membership=home)
     assert list(Membership.objects.filter(staff=world.nurse)) == [other]
     assert client.get(page).status_code == 403
