@@ -13,7 +13,8 @@ builds afresh; nothing stale is served, and nothing municipality-specific may be
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from django.core.signals import request_finished, request_started
@@ -75,6 +76,21 @@ def cached(name: str, build: Callable[[], T]) -> T:
         if _store["stamp"] == stamp:
             _store["values"][name] = value
     return value
+
+
+@contextmanager
+def reference_scope() -> Iterator[None]:
+    """Work outside a request (a task, a benchmark's selector call) that should see one version
+    from start to end, with the stamp read once, as a request does. Inside a request (or
+    another scope) it changes nothing."""
+    if getattr(_request, "active", False):
+        yield
+        return
+    _request_start()
+    try:
+        yield
+    finally:
+        _request_end()
 
 
 def _request_start(**kwargs: Any) -> None:

@@ -150,11 +150,25 @@ def _log_cross_area_reads(actor: Actor, citizen: Citizen, purposes: dict[str, st
 
 def _visible(access: gate.CitizenAccess, areas: set[str]) -> QuerySet[Entry]:
     """The entries of one citizen the actor may see: only with the gate's proof that the
-    policy allowed the citizen (and the read is logged), and only the areas it allows."""
+    policy allowed the citizen (and the read is logged), and only the areas it allows (as the
+    ids of their templates, from the per-process cache: no join to templates and areas)."""
     assert access.actor is not None
     return Entry.objects.for_municipality(access.actor.municipality).filter(
-        citizen_id=access.citizen_id, template__area__key__in=sorted(areas)
+        citizen_id=access.citizen_id,
+        template_id__in=sorted(t.pk for t in _templates_all() if t.area.key in areas),
     )
+
+
+def _with_templates(entries: list[Entry]) -> list[Entry]:
+    """Entries with their templates from the per-process cache instead of a join: the join
+    carried (and decoded) a template's whole definition with every row. A template unknown to
+    the cache (loaded during this request) is left to load by itself."""
+    by_id = {t.pk: t for t in _templates_all()}
+    for entry in entries:
+        template = by_id.get(entry.template_id)
+        if template is not None:
+            Entry.template.field.set_cached_value(entry, template)
+    return entries
 
 
 def _not_replaced() -> Exists:
@@ -355,16 +369,20 @@ def journal_overview(
     templates = [t for t in templates_active() if t.area.key in areas]
     value_sets = template_value_sets(templates)
     visible = _visible(access, areas)
-    related = ("template", "author", "unit")
-    current = list(current_entries(visible).select_related(*related))
+    related = ("author", "unit")
+    current = _with_templates(list(current_entries(visible).select_related(*related)))
     before: list[Entry] = []
     if since is not None:
-        before = list(current_entries(visible, before=_since_start(since)).select_related(*related))
-    notes = list(
-        visible.filter(kind=EntryKind.NOTE, status=EntryStatus.VALID)
-        .exclude(_not_replaced())
-        .select_related(*related)
-        .order_by("-refers_to", "-written_at")[:NOTES_SHOWN]
+        before = _with_templates(
+            list(current_entries(visible, before=_since_start(since)).select_related(*related))
+        )
+    notes = _with_templates(
+        list(
+            visible.filter(kind=EntryKind.NOTE, status=EntryStatus.VALID)
+            .exclude(_not_replaced())
+            .select_related(*related)
+            .order_by("-refers_to", "-written_at")[:NOTES_SHOWN]
+        )
     )
     display = _display_for(current + before + notes, value_sets)
     current_by = {e.subject_code: display.entry(e) for e in current}
@@ -543,20 +561,21 @@ def journal_section_load(actor: Actor, citizen: Citizen | gate.CitizenAccess) ->
     purposes = _area_purposes(actor, access.citizen, access)
     _log_cross_area_reads(actor, access.citizen, purposes)
     visible = _visible(access, set(purposes))
-    current = list(current_entries(visible).select_related("template", "author", "unit")[:200])
-    notes = list(
-        visible.filter(kind=EntryKind.NOTE, status=EntryStatus.VALID)
-        .exclude(_not_replaced())
-        .select_related("template", "author", "unit")
-        .order_by("-refers_to", "-written_at")[:3]
+    current = _with_templates(list(current_entries(visible).select_related("author", "unit")[:200]))
+    notes = _with_templates(
+        list(
+            visible.filter(kind=EntryKind.NOTE, status=EntryStatus.VALID)
+            .exclude(_not_replaced())
+            .select_related("author", "unit")
+            .order_by("-refers_to", "-written_at")[:3]
+        )
     )
     value_sets = template_value_sets({e.template for e in current + notes})
     display = _display_for(current + notes, value_sets)
-    states = sorted(
-        (display.entry(e) for e in current), key=lambda v: v.entry.refers_to, reverse=True
-    )
+    # Only the eight newest states are shown: display text is built for those alone.
+    newest = sorted(current, key=lambda e: e.refers_to, reverse=True)[:8]
     return {
-        "states": states[:8],
-        "state_count": len(states),
+        "states": [display.entry(e) for e in newest],
+        "state_count": len(current),
         "notes": [display.entry(n) for n in notes],
     }

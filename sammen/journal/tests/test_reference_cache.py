@@ -8,6 +8,8 @@ from io import StringIO
 from pathlib import Path
 
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from conftest import World
@@ -70,3 +72,24 @@ def test_the_cache_holds_nothing_of_a_municipality(world: World, content: LoadRe
         items = list(value.values()) if isinstance(value, dict) else list(value)
         assert items
         assert not any(hasattr(item, "municipality_id") for item in items)
+
+
+def test_a_reference_scope_reads_the_stamp_once_and_a_new_scope_again(content: LoadResult) -> None:
+    """Outside a request (a task, a benchmark) `reference_scope` sees one version throughout,
+    as a request does; the next scope reads the stamp afresh."""
+
+    def stamps(queries: list[dict[str, str]]) -> int:
+        return sum(1 for q in queries if 'MAX("updated_at")' in q["sql"])
+
+    selectors.templates_active()
+    with CaptureQueriesContext(connection) as ctx, refcache.reference_scope():
+        selectors.templates_active()
+        selectors.areas_all()
+        with refcache.reference_scope():
+            selectors.templates_active()
+    assert stamps(ctx.captured_queries) == 1
+    with CaptureQueriesContext(connection) as ctx:
+        with refcache.reference_scope():
+            selectors.templates_active()
+        selectors.templates_active()
+    assert stamps(ctx.captured_queries) == 2

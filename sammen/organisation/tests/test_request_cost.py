@@ -70,6 +70,40 @@ def test_a_removed_membership_is_refused_on_the_next_request(world: World) -> No
     assert client.get(page).status_code == 403
 
 
+def test_a_membership_removed_by_the_administrator_is_refused_on_the_next_request(
+    world: World,
+) -> None:
+    """Through the administration service, while the nurse keeps another role elsewhere: the
+    next request is made with the remaining role (another unit), not a cached one."""
+    citizen = citizen_create(world.home_care_team)
+    other = Membership.objects.create(
+        municipality=world.greve, staff=world.nurse, unit=world.training_team, role="sygeplejerske"
+    )
+    client = world.client(world.nurse)
+    home = Membership.objects.get(staff=world.nurse, unit=world.home_care_team)
+    session = client.session
+    session[services.SESSION_ACTIVE_MEMBERSHIP] = str(home.pk)  # working in the home-care team
+    session.save()
+    page = reverse("citizens:overview", kwargs={"citizen_id": citizen.pk})
+    assert client.get(page).status_code == 200
+    services.membership_remove(actor=world.actor(world.administrator), membership=home)
+    assert list(Membership.objects.filter(staff=world.nurse)) == [other]
+    assert client.get(page).status_code == 403
+
+
+def test_a_disabled_staff_member_is_logged_out_on_the_next_request(world: World) -> None:
+    citizen = citizen_create(world.home_care_team)
+    client = world.client(world.nurse)
+    page = reverse("citizens:overview", kwargs={"citizen_id": citizen.pk})
+    assert client.get(page).status_code == 200
+    services.staff_set_active(
+        actor=world.actor(world.administrator), staff=world.nurse, active=False
+    )
+    response = client.get(page)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/log-ind/")
+
+
 CACHED_SESSIONS = {
     "SESSION_ENGINE": "django.contrib.sessions.backends.cached_db",
     "CACHES": {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}},
