@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "sammen.integrations",
     "sammen.terminology",
     "sammen.journal",
+    "sammen.triage",
     "sammen.demo",
 ]
 
