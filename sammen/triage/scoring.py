@@ -391,6 +391,14 @@ def news2_score(
     return _finish(NEWS2, rules, rules.news2_response, scored, missing, stale, [])
 
 
+def score_label(result: ScoreResult) -> str:
+    """ "TOBS 3", or "TOBS mindst 2 (ufuldstændigt sæt)" for an incomplete set."""
+    name = "TOBS" if result.system == TOBS else "NEWS2"
+    if result.total is not None:
+        return f"{name} {result.total}"
+    return f"{name} mindst {result.known} (ufuldstændigt sæt)"
+
+
 def colour_worst(*colours: str | None) -> str | None:
     """The most severe of the suggested colours (None: nothing suggested)."""
     known = [c for c in colours if c]

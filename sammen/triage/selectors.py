@@ -98,9 +98,10 @@ class TriagePage:
     staff: list[StaffMember] = field(default_factory=list)
 
 
-@transaction.atomic
 def triage_page(*, actor: Actor, citizen_id: Any, sets: int = 5) -> TriagePage:
     access = gate.citizen_open(actor=actor, citizen_id=citizen_id, object_type=OBJECT_TYPE)
+    # The gate decided and logged before anything of the citizen is read (outside any
+    # transaction, so a refusal's log row stays).
     cid = access.citizen_id
     current = (
         CitizenTriage.objects.filter(citizen_id=cid).select_related("assessment__set_by").first()
@@ -171,11 +172,7 @@ def triage_page(*, actor: Actor, citizen_id: Any, sets: int = 5) -> TriagePage:
     )
     reports = list(ChangeReport.objects.filter(citizen_id=cid).select_related("author")[:5])
     now = timezone.now()
-    staff = list(
-        StaffMember.objects.filter(
-            pk__in=Membership.objects.filter(unit=actor.unit).values("staff_id"), is_active=True
-        )
-    )
+    staff = team_staff(actor=actor)
     return TriagePage(
         citizen=access.citizen,
         access=access,
@@ -191,15 +188,45 @@ def triage_page(*, actor: Actor, citizen_id: Any, sets: int = 5) -> TriagePage:
     )
 
 
-@transaction.atomic
+def team_staff(*, actor: Actor) -> list[StaffMember]:
+    """The active staff of the actor's unit (owners for follow-up tasks)."""
+    return list(
+        StaffMember.objects.filter(
+            pk__in=Membership.objects.filter(unit=actor.unit).values("staff_id"), is_active=True
+        )
+    )
+
+
+def follow_up_get(*, actor: Actor, task_id: Any) -> FollowUpTask:
+    """A follow-up task, its citizen decided and logged by the gate (404 for a foreign or
+    missing id alike)."""
+    from sammen.core.ids import parse_uuid
+
+    pk = parse_uuid(task_id)
+    task = (
+        FollowUpTask.objects.for_municipality(actor.municipality)
+        .select_related("citizen")
+        .filter(pk=pk)
+        .first()
+    )
+    if task is None:
+        raise gate.unknown_id_logged(actor=actor, object_id=pk, object_type=OBJECT_TYPE)
+    gate.citizen_read(actor=actor, citizen=task.citizen, object_type=OBJECT_TYPE)
+    return task
+
+
 def observation_for_correction(*, actor: Actor, observation_id: Any) -> Observation:
-    from sammen.core.errors import NotFound
     from sammen.core.ids import parse_uuid
 
     pk = parse_uuid(observation_id)
-    obs = Observation.objects.for_municipality(actor.municipality).filter(pk=pk).first()
+    obs = (
+        Observation.objects.for_municipality(actor.municipality)
+        .select_related("citizen")
+        .filter(pk=pk)
+        .first()
+    )
     if obs is None:
-        raise NotFound()
+        raise gate.unknown_id_logged(actor=actor, object_id=pk, object_type=OBJECT_TYPE)
     gate.citizen_read(actor=actor, citizen=obs.citizen, object_type=OBJECT_TYPE)
     return obs
 
@@ -353,3 +380,20 @@ def notifications_unread(*, actor: Actor) -> list[Notification]:
     )
     record_many(actor=actor, rows=rows, object_type=OBJECT_TYPE)
     return rows
+
+
+def triage_section_load(actor: Actor, access: Any) -> dict[str, Any]:
+    """The triage section on the citizen page: the colour and why (one query). Given the page's
+    `CitizenAccess` (decided and logged by the citizen page); otherwise it asks the gate."""
+    if not (isinstance(access, gate.CitizenAccess) and access.logged and access.actor == actor):
+        access = gate.citizen_read(actor=actor, citizen=access, object_type=OBJECT_TYPE)
+    current = (
+        CitizenTriage.objects.filter(citizen_id=access.citizen_id)
+        .select_related("assessment__set_by")
+        .first()
+    )
+    now = timezone.now()
+    return {
+        "current": current,
+        "review_overdue": bool(current and current.review_due and current.review_due < now),
+    }

@@ -15,7 +15,6 @@ import re
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db.models import Q
@@ -49,6 +48,7 @@ from sammen.triage.models import (
     TriageAssessment,
 )
 from sammen.triage.selectors import scale_two_documented
+from sammen.triage.values import measured_at_clean, number_parse, set_clean, value_check
 
 OBJECT_TYPE = "triage"
 FUTURE_SLACK = dt.timedelta(minutes=10)
@@ -80,137 +80,6 @@ def _open(actor: Actor, citizen_id: Any) -> gate.CitizenAccess:
     )
 
 
-# --- values ----------------------------------------------------------------------------------
-
-
-def number_parse(kind: str, raw: Any) -> Decimal:
-    """A typed value as a Decimal, or ValidationFailed with a Danish message for the field.
-    A single decimal comma is the Danish way (the phone's keypad gives it) and is accepted;
-    thousands separators, several separators and letters are refused."""
-    spec = catalogue.kinds()[kind]
-    text = str(raw).strip().replace(" ", "")
-    if isinstance(raw, (int, Decimal)) and not isinstance(raw, bool):
-        text = str(raw)
-    if not _NUMBER.match(text):
-        raise ValidationFailed(
-            "Ugyldig værdi.",
-            {kind: ["Skriv et tal, fx 37,5 (højst ét komma, ingen tusindtalsseparator)."]},
-        )
-    try:
-        value = Decimal(text.replace(",", "."))
-    except InvalidOperation:
-        raise ValidationFailed("Ugyldig værdi.", {kind: ["Skriv et tal."]}) from None
-    decimals = spec.decimals or 0
-    if -value.as_tuple().exponent > decimals:  # type: ignore[operator]
-        shown = "hele tal" if decimals == 0 else f"højst {decimals} decimal"
-        raise ValidationFailed("Ugyldig værdi.", {kind: [f"Angiv {spec.label.lower()} i {shown}."]})
-    return value
-
-
-def value_check(kind: str, value: Decimal, *, confirmed: bool) -> None:
-    """Outside what is possible: refused. Outside what is plausible: asks for confirmation."""
-    spec = catalogue.kinds()[kind]
-    unit = f" {spec.unit}" if spec.unit and not spec.unit.startswith("/") else spec.unit
-    if spec.possible and not spec.possible[0] <= value <= spec.possible[1]:
-        low, high = spec.possible
-        hint = ""
-        if kind == Kind.WEIGHT and value > high:
-            hint = " Angiv vægten i kg, ikke i gram."
-        if kind == Kind.SPO2 and value > high:
-            hint = " Iltmætningen kan ikke være over 100 %."
-        raise ValidationFailed(
-            "Værdien er ikke mulig.",
-            {kind: [f"{spec.label} skal ligge mellem {low} og {high}{unit}.{hint}"]},
-        )
-    if spec.plausible and not confirmed and not spec.plausible[0] <= value <= spec.plausible[1]:
-        raise ValidationFailed(
-            "Usædvanlig værdi.",
-            {
-                kind: [
-                    f"{value}{unit} er usædvanligt. Tjek målingen, og sæt flueben i "
-                    "»Bekræft usædvanlige værdier«, hvis den er rigtig."
-                ]
-            },
-        )
-
-
-def _measured_at(value: dt.datetime | None, now: dt.datetime) -> dt.datetime:
-    if value is None:
-        return now
-    if timezone.is_naive(value):
-        value = timezone.make_aware(value)
-    if value > now + FUTURE_SLACK:
-        raise ValidationFailed(
-            "Tidspunktet ligger i fremtiden.",
-            {"measured_at": ["Målingen kan ikke ligge i fremtiden."]},
-        )
-    if value < now - dt.timedelta(days=31):
-        raise ValidationFailed(
-            "Tidspunktet er for gammelt.",
-            {"measured_at": ["Målinger ældre end 31 dage registreres ikke her."]},
-        )
-    return value
-
-
-@dataclass(frozen=True)
-class CleanSet:
-    numbers: dict[str, Decimal]
-    consciousness: str
-    site: str
-    oxygen: str
-    spo2_scale: int
-
-
-def set_clean(
-    *,
-    citizen_id: Any,
-    values: Mapping[str, Any],
-    site: str = "",
-    oxygen: str = "",
-    spo2_scale: int = 1,
-    confirmed: bool = False,
-) -> CleanSet:
-    """Every field's errors at once (ValidationFailed with all of them), or the clean set."""
-    errors: dict[str, list[str]] = {}
-    numbers: dict[str, Decimal] = {}
-    for kind, spec in catalogue.kinds().items():
-        raw = values.get(kind)
-        if raw is None or str(raw).strip() == "" or spec.decimals is None:
-            continue
-        try:
-            value = number_parse(kind, raw)
-            value_check(kind, value, confirmed=confirmed)
-        except ValidationFailed as error:
-            errors.update(error.field_errors)
-            continue
-        numbers[kind] = value
-    consciousness = str(values.get(Kind.CONSCIOUSNESS) or "")
-    if consciousness and consciousness not in scoring.rules_load().consciousness:
-        errors[Kind.CONSCIOUSNESS] = ["Vælg et bevidsthedsniveau fra listen."]
-    if site and site not in Site.values:
-        errors["site"] = ["Vælg, hvor temperaturen er målt."]
-    if oxygen and oxygen not in Oxygen.values:
-        errors["oxygen"] = ["Vælg atmosfærisk luft eller ilttilskud."]
-    if spo2_scale not in (1, 2):
-        errors["spo2_scale"] = ["SpO2-skalaen er 1 eller 2."]
-    elif spo2_scale == 2 and not scale_two_documented(citizen_id):
-        errors["spo2_scale"] = [
-            "Skala 2 kræver, at en sygeplejerske har dokumenteret hyperkapnisk "
-            "respirationssvigt med mål 88–92 % for borgeren."
-        ]
-    if (
-        Kind.DIASTOLIC in numbers
-        and Kind.SYSTOLIC in numbers
-        and numbers[Kind.DIASTOLIC] >= numbers[Kind.SYSTOLIC]
-    ):
-        errors[Kind.DIASTOLIC] = ["Det diastoliske tryk skal være lavere end det systoliske."]
-    if not errors and not numbers and not consciousness:
-        errors["__all__"] = ["Udfyld mindst én måling."]
-    if errors:
-        raise ValidationFailed("Målingerne er ikke gemt. Ret de markerede felter.", errors)
-    return CleanSet(numbers, consciousness, site, oxygen, spo2_scale)
-
-
 # --- scoring on save ---------------------------------------------------------------------------
 
 
@@ -221,7 +90,7 @@ def _heads(citizen_id: Any) -> Any:
     )
 
 
-def readings_at(citizen_id: Any, at: dt.datetime) -> tuple[dict[str, scoring.Reading], int]:
+def _readings_at(citizen_id: Any, at: dt.datetime) -> tuple[dict[str, scoring.Reading], int]:
     """The newest reading of each scored parameter measured up to `at` (one query), and the
     SpO2 scale of the newest SpO2."""
     since = at - scoring.rules_load().freshness - dt.timedelta(days=7)
@@ -265,7 +134,7 @@ def _score_records(
     at: dt.datetime,
     kinds: set[str],
 ) -> tuple[scoring.ScoreResult, scoring.ScoreResult, list[ScoreRecord]]:
-    readings, scale = readings_at(citizen.pk, at)
+    readings, scale = _readings_at(citizen.pk, at)
     tobs = scoring.tobs_score(readings, at=at)
     try:
         news2 = scoring.news2_score(
@@ -426,13 +295,6 @@ def _raise_if_worse(
     return suggested
 
 
-def score_text(result: scoring.ScoreResult) -> str:
-    name = "TOBS" if result.system == scoring.TOBS else "NEWS2"
-    if result.total is not None:
-        return f"{name} {result.total}"
-    return f"{name} mindst {result.known} (ufuldstændigt sæt)"
-
-
 @citizen_write_service
 def observations_record(
     *,
@@ -452,7 +314,7 @@ def observations_record(
     access = _open(actor, citizen_id)
     citizen: Citizen = access.citizen
     now = timezone.now()
-    at = _measured_at(measured_at, now)
+    at = measured_at_clean(measured_at, now)
     clean = set_clean(
         citizen_id=citizen.pk,
         values=values,
@@ -517,7 +379,7 @@ def observations_record(
             citizen=citizen,
             suggested=suggested,
             reason=Reason.SCORE,
-            text=score_text(worst),
+            text=scoring.score_label(worst),
             at=at,
             score=by_system.get(worst.system),
         )

@@ -132,7 +132,8 @@ def test_a_helper_cannot_review_the_colour(world: World, citizen: Citizen) -> No
         (
             "spo2",
             "101",
-            "Iltmætning (SpO2) skal ligge mellem 50 og 100 %. Iltmætningen kan ikke være over 100 %.",
+            "Iltmætning (SpO2) skal ligge mellem 50 og 100 %. "
+            "Iltmætningen kan ikke være over 100 %.",
         ),
         ("weight", "65000", "Vægt skal ligge mellem 20 og 350 kg. Angiv vægten i kg, ikke i gram."),
         (
