@@ -153,6 +153,12 @@ class ScoreRecord(AppendOnly):
 
     objects = AppendOnlyQuerySet.as_manager()  # type: ignore[misc]
 
+    @property
+    def missing_labels(self) -> str:
+        from sammen.triage.scoring import PARAMETER_LABELS
+
+        return ", ".join(PARAMETER_LABELS.get(p, p) for p in self.missing)
+
     class Meta:
         db_table = "triage_score"
         ordering = ["-scored_at"]

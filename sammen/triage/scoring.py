@@ -48,6 +48,16 @@ SPO2 = "spo2"
 OXYGEN = "oxygen"  # "air" or "oxygen"
 
 AIR, ON_OXYGEN = "air", "oxygen"
+# Danish names of the parameters, for messages about incomplete sets.
+PARAMETER_LABELS = {
+    PULSE: "puls",
+    RESPIRATION: "respiration",
+    TEMPERATURE: "temperatur",
+    SYSTOLIC: "systolisk blodtryk",
+    CONSCIOUSNESS: "bevidsthed",
+    SPO2: "iltmætning",
+    OXYGEN: "ilt eller luft",
+}
 RECTAL = "rectal"
 
 
@@ -251,7 +261,7 @@ def _finish(
         # The known part is a lower bound: it proves yellow or red, never green.
         if colour == GREEN:
             colour = None
-        absent = ", ".join([*missing, *stale])
+        absent = ", ".join(PARAMETER_LABELS.get(p, p) for p in [*missing, *stale])
         lead = f"Ufuldstændigt sæt (mangler eller for gammelt: {absent}). Mål de manglende værdier."
         action = f"{lead} {action}" if colour else lead
     return ScoreResult(
