@@ -209,6 +209,13 @@ class ChangeReport(AppendOnly):
 
     objects = AppendOnlyQuerySet.as_manager()  # type: ignore[misc]
 
+    @property
+    def item_labels(self) -> str:
+        from sammen.triage.catalogue import change_form
+
+        form = change_form()
+        return "; ".join(item.label if (item := form.item(k)) else k for k in self.items)
+
     class Meta:
         db_table = "triage_change_report"
         ordering = ["-reported_at"]

@@ -239,7 +239,9 @@ def _response(responses: tuple[Response, ...], total: int, single_three: bool) -
         if (r.single_three and single_three)
         or (r.low is not None and r.high is not None and r.low <= total <= r.high)
     ]
-    return max(applies, key=lambda r: _COLOUR_RANK[r.colour])
+    # Most severe first by colour, then by the band's lower bound (a single 3 ranks below the
+    # 5-6 and >= 7 bands, above 1-4).
+    return max(applies, key=lambda r: (_COLOUR_RANK[r.colour], r.low or 0))
 
 
 def _finish(

@@ -324,6 +324,12 @@ def test_news2_risk_bands() -> None:
     )
     assert high.total == 8
     assert high.action.startswith("Høj risiko")
+    high_with_a_three = s.news2_score(
+        _news2_set(pulse=_r(135), respiration=_r(22), spo2=_r(95), consciousness=_r(AGITERET)),
+        at=AT,
+    )
+    assert (high_with_a_three.total, high_with_a_three.single_three) == (9, True)
+    assert high_with_a_three.action.startswith("Høj risiko")
 
 
 @pytest.mark.parametrize(
