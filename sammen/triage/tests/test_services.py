@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 import time_machine
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, connection, transaction
 
 from conftest import World
 from sammen.access.models import AccessLogEntry, ChangeLogEntry
@@ -276,7 +276,7 @@ def test_observations_are_append_only(world: World, citizen: Citizen) -> None:
         Observation.objects.filter(pk=obs.pk).update(value=1)
     with pytest.raises(Immutable):
         obs.delete()
-    with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
             "UPDATE triage_observation SET value = 1 WHERE id = %s",
             [obs.pk.hex if connection.vendor == "sqlite" else obs.pk],
