@@ -300,6 +300,19 @@ def _follow_up_close(world: World) -> Callable[[], Any]:
     return lambda: triage.follow_up_close(actor=world.actor(world.nurse), task_id=task.pk)
 
 
+def _notification_mark_read(world: World) -> Callable[[], Any]:
+    from sammen.triage import services as triage
+    from sammen.triage.models import Notification
+
+    citizen = citizen_create(world.greve)
+    note = Notification.objects.create(
+        municipality=world.greve, citizen=citizen, recipient=world.nurse, text="Rød"
+    )
+    return lambda: triage.notification_mark_read(
+        actor=world.actor(world.nurse), notification_id=note.pk
+    )
+
+
 SCENARIOS: dict[str, Scenario] = {
     "sammen.citizens.services.citizen_create": _create,
     "sammen.citizens.services.citizen_update": _update,
@@ -319,6 +332,7 @@ SCENARIOS: dict[str, Scenario] = {
     "sammen.triage.services.triage_review": _triage_review,
     "sammen.triage.services.follow_up_create": _follow_up_create,
     "sammen.triage.services.follow_up_close": _follow_up_close,
+    "sammen.triage.services.notification_mark_read": _notification_mark_read,
 }
 
 

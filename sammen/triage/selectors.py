@@ -279,6 +279,7 @@ class Board:
     rows: list[BoardRow]
     now: dt.datetime
     counts: dict[str, int]
+    notes: list[Notification] = field(default_factory=list)  # the actor's unread messages
 
 
 def weight_loss_flag(weights: list[tuple[dt.datetime, Decimal]], now: dt.datetime) -> str | None:
@@ -320,7 +321,13 @@ def board(*, actor: Actor, colours: tuple[str, ...] = (Colour.RED, Colour.YELLOW
         .order_by("citizen__last_name", "citizen__first_name")[:BOARD_MAX]
     )
     states.sort(key=lambda s: -scoring.colour_rank(s.colour))
-    record_many(actor=actor, rows=states, object_type=OBJECT_TYPE)
+    notes = list(
+        Notification.objects.visible_to(actor, purpose=Purpose.CARE_RELATION)
+        .filter(recipient=actor.staff, read_at__isnull=True)
+        .select_related("citizen")[:20]
+    )
+    # One access-log INSERT for every citizen on the board and in the messages.
+    record_many(actor=actor, rows=[*states, *notes], object_type=OBJECT_TYPE)
     ids = [s.citizen_id for s in states]
     rows = {
         s.citizen_id: BoardRow(
@@ -368,18 +375,7 @@ def board(*, actor: Actor, colours: tuple[str, ...] = (Colour.RED, Colour.YELLOW
                 if flag:
                     row.flags.append(flag)
     counts = {c: sum(1 for s in states if s.colour == c) for c in colours}
-    return Board(unit=actor.unit, rows=list(rows.values()), now=now, counts=counts)
-
-
-@transaction.atomic
-def notifications_unread(*, actor: Actor) -> list[Notification]:
-    rows = list(
-        Notification.objects.visible_to(actor, purpose=Purpose.CARE_RELATION)
-        .filter(recipient=actor.staff, read_at__isnull=True)
-        .select_related("citizen")[:20]
-    )
-    record_many(actor=actor, rows=rows, object_type=OBJECT_TYPE)
-    return rows
+    return Board(unit=actor.unit, rows=list(rows.values()), now=now, counts=counts, notes=notes)
 
 
 def triage_section_load(actor: Actor, access: Any) -> dict[str, Any]:

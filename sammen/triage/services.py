@@ -689,3 +689,34 @@ def follow_up_close(
             logged=("done_at",),
         )
     return task
+
+
+@citizen_write_service
+def notification_mark_read(*, actor: Actor, notification_id: Any) -> Notification:
+    """The recipient has seen the message (only their own; another's or a foreign id: 404)."""
+    try:
+        pk = parse_uuid(notification_id)
+    except NotFound:
+        raise NotFound() from None
+    note = (
+        Notification.objects.for_municipality(actor.municipality)
+        .filter(pk=pk, recipient=actor.staff)
+        .select_related("citizen")
+        .first()
+    )
+    if note is None:
+        raise gate.unknown_id_logged(actor=actor, object_id=pk, object_type=OBJECT_TYPE)
+    access = gate.citizen_read(
+        actor=actor, citizen=note.citizen, object_type=OBJECT_TYPE, log=False
+    )
+    with citizen_write(
+        actor=actor, citizen=access.citizen, decision=access, object_type=OBJECT_TYPE
+    ) as write:
+        if note.read_at is None:
+            read_at = timezone.now()
+            note.read_at = read_at
+            note.save(update_fields=["read_at"])
+            write.record(note, action="update", changes={"read_at": [None, read_at.isoformat()]})
+        else:
+            write.unchanged()
+    return note

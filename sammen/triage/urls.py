@@ -16,6 +16,7 @@ urlpatterns = [
     path("borger/<uuid:citizen_id>/farve/", views.triage_review, name="review"),
     path("borger/<uuid:citizen_id>/opfoelgning/", views.follow_up_new, name="follow_up_new"),
     path("borger/<uuid:citizen_id>/iltmaal/", views.scale_two, name="scale_two"),
+    path("besked/<uuid:notification_id>/laest/", views.notification_read, name="notification_read"),
     path("opfoelgning/<uuid:task_id>/luk/", views.follow_up_close, name="follow_up_close"),
     path(
         "maaling/<uuid:observation_id>/ret/", views.observation_correct, name="observation_correct"

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -301,5 +301,18 @@ def board(request: ActorRequest) -> HttpResponse:
     return render(
         request,
         "triage/board.html",
-        {"b": b, "colour_text": COLOUR_TEXT, "red": Colour.RED, "yellow": Colour.YELLOW},
+        {
+            "b": b,
+            "notes": b.notes,
+            "colour_text": COLOUR_TEXT,
+            "red": Colour.RED,
+            "yellow": Colour.YELLOW,
+        },
     )
+
+
+@access_rule(needs(Permission.CITIZEN_READ))
+@require_http_methods(["POST"])
+def notification_read(request: ActorRequest, notification_id: Any) -> HttpResponse:
+    services.notification_mark_read(actor=request.actor, notification_id=notification_id)
+    return redirect("triage:board")

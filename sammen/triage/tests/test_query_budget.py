@@ -1,7 +1,7 @@
 """The board (tavlemøde) costs a fixed number of queries whatever the number of citizens on it
 and the length of their history: session, user, OTP device, actor; the triage states with
-citizen and assessment (the list's `visible_to` filter); the access-log INSERT for everyone
-shown (record_many: one multi-row INSERT + citizen copy + MinLog queue, in a savepoint); TOBS
+citizen and assessment (the list's `visible_to` filter); the actor's unread messages; the access-log INSERT for everyone
+shown, board and messages together (record_many: one multi-row INSERT + citizen copy + MinLog queue, in a savepoint); TOBS
 trend; weights; open tasks with owners. Counted, not timed (tests/test_query_budgets.py)."""
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from sammen.citizens.tests.factories import citizen_create
 from sammen.triage import services
 from tests.test_query_budgets import _assert_budget, _counted
 
-BUDGET_BOARD = 14
+BUDGET_BOARD = 15
 NOW = dt.datetime(2026, 3, 10, 8, 0, tzinfo=dt.UTC)
 VITALS = {"pulse": "95", "respiration": "16", "temperature": "37,0", "systolic": "130"}
 

@@ -14,7 +14,7 @@ from conftest import World
 from sammen.citizens.models import Citizen
 from sammen.citizens.tests.factories import citizen_create
 from sammen.triage import services
-from sammen.triage.models import CitizenTriage, FollowUpTask, Observation
+from sammen.triage.models import CitizenTriage, FollowUpTask, Notification, Observation
 
 NOW = dt.datetime(2026, 3, 10, 8, 0, tzinfo=dt.UTC)
 AGITERET = "4d5eeb61-a9b4-40cc-af45-4e8e2caa6db0"
@@ -145,3 +145,26 @@ def test_foreign_task_is_404(world: World, citizen: Citizen) -> None:
         reverse("triage:follow_up_close", kwargs={"task_id": uuid.uuid4()}), {}
     )
     assert response.status_code == 404
+
+
+def test_red_reaches_the_nurse_in_the_app(world: World, citizen: Citizen) -> None:
+    services.change_report_record(
+        actor=world.actor(world.sosu_helper),
+        citizen_id=citizen.pk,
+        items=["fysiske-klager/aandenoed"],
+    )
+    nurse = world.client(world.nurse)
+    board = nurse.get(reverse("triage:board")).content.decode()
+    assert "Beskeder til dig" in board
+    assert "Else Jensen er rød: Åndenød eller hurtig vejrtrækning" in board
+    note = Notification.objects.get(recipient=world.nurse)
+    # Only the recipient can mark it: anyone else gets 404 like a missing id.
+    other = world.client(world.sosu_helper).post(
+        reverse("triage:notification_read", kwargs={"notification_id": note.pk})
+    )
+    assert other.status_code == 404
+    response = nurse.post(reverse("triage:notification_read", kwargs={"notification_id": note.pk}))
+    assert response.status_code == 302
+    note.refresh_from_db()
+    assert note.read_at == NOW
+    assert "Beskeder til dig" not in nurse.get(reverse("triage:board")).content.decode()
