@@ -1,8 +1,9 @@
 """The board (tavlemøde) costs a fixed number of queries whatever the number of citizens on it
 and the length of their history: session, user, OTP device, actor; the triage states with
-citizen and assessment (the list's `visible_to` filter); the actor's unread messages; the access-log INSERT for everyone
-shown, board and messages together (record_many: one multi-row INSERT + citizen copy + MinLog queue, in a savepoint); TOBS
-trend; weights; open tasks with owners. Counted, not timed (tests/test_query_budgets.py)."""
+citizen and assessment (the list's `visible_to` filter); the actor's unread messages; one
+access-log INSERT for everyone shown on the board and in the messages (record_many: multi-row
+INSERT + citizen copy + MinLog queue, in a savepoint); TOBS trend; weights; open tasks with
+owners. Counted, not timed (tests/test_query_budgets.py)."""
 
 from __future__ import annotations
 
