@@ -17,6 +17,8 @@ from django.utils.translation import gettext_lazy as _
 from sammen.access.lists import CitizenOwnedQuerySet
 from sammen.core.models import MunicipalityScoped, Versioned
 from sammen.organisation.models import Role
+from sammen.triage.catalogue import change_form
+from sammen.triage.scoring import PARAMETER_LABELS
 
 _M = TypeVar("_M", bound=models.Model)
 
@@ -155,8 +157,6 @@ class ScoreRecord(AppendOnly):
 
     @property
     def missing_labels(self) -> str:
-        from sammen.triage.scoring import PARAMETER_LABELS
-
         return ", ".join(PARAMETER_LABELS.get(p, p) for p in self.missing)
 
     class Meta:
@@ -211,8 +211,6 @@ class ChangeReport(AppendOnly):
 
     @property
     def item_labels(self) -> str:
-        from sammen.triage.catalogue import change_form
-
         form = change_form()
         return "; ".join(item.label if (item := form.item(k)) else k for k in self.items)
 

@@ -20,6 +20,7 @@ from sammen.access import gate
 from sammen.access.lists import record_many
 from sammen.access.models import Purpose
 from sammen.core.actor import Actor
+from sammen.core.ids import parse_uuid
 from sammen.organisation.models import Membership, StaffMember
 from sammen.triage import catalogue, scoring
 from sammen.triage.models import (
@@ -200,8 +201,6 @@ def team_staff(*, actor: Actor) -> list[StaffMember]:
 def follow_up_get(*, actor: Actor, task_id: Any) -> FollowUpTask:
     """A follow-up task, its citizen decided and logged by the gate (404 for a foreign or
     missing id alike)."""
-    from sammen.core.ids import parse_uuid
-
     pk = parse_uuid(task_id)
     task = (
         FollowUpTask.objects.for_municipality(actor.municipality)
@@ -216,8 +215,6 @@ def follow_up_get(*, actor: Actor, task_id: Any) -> FollowUpTask:
 
 
 def observation_for_correction(*, actor: Actor, observation_id: Any) -> Observation:
-    from sammen.core.ids import parse_uuid
-
     pk = parse_uuid(observation_id)
     obs = (
         Observation.objects.for_municipality(actor.municipality)
