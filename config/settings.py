@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "sammen.terminology",
     "sammen.journal",
     "sammen.care_plans",
+    "sammen.triage",
     "sammen.demo",
 ]
 

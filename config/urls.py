@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("sammen.access.urls")),
     path("journal/", include("sammen.journal.urls")),
     path("visitation/", include("sammen.care_plans.urls")),
+    path("triage/", include("sammen.triage.urls")),
     # Support-only Django admin: superuser with a verified second factor (django-otp's site).
     path(
         "support/",

@@ -294,6 +294,88 @@ def _care_follow_up(world: World) -> Callable[[], Any]:
         version=fu.version,
         result_code=cf.E_ENDS,
         note="Klarer sig selv",
+# --- triage (issue 12) ---
+_VITALS = {"pulse": "118", "respiration": "16", "temperature": "37,0", "systolic": "130"}
+
+
+def _observations_record(world: World) -> Callable[[], Any]:
+    from sammen.triage import services as triage
+
+    citizen = citizen_create(world.greve)
+    return lambda: triage.observations_record(
+        actor=world.actor(world.nurse), citizen_id=citizen.pk, values=_VITALS
+    )
+
+
+def _observation_correct(world: World) -> Callable[[], Any]:
+    from sammen.triage import services as triage
+
+    saved = _observations_record(world)()
+    return lambda: triage.observation_correct(
+        actor=world.actor(world.nurse),
+        observation_id=saved.observations[0].pk,
+        value="80",
+        reason="Tastefejl",
+    )
+
+
+def _scale_two_record(world: World) -> Callable[[], Any]:
+    from sammen.triage import services as triage
+
+    citizen = citizen_create(world.greve)
+    return lambda: triage.scale_two_record(
+        actor=world.actor(world.nurse), citizen_id=citizen.pk, active=True, reason="KOL"
+    )
+
+
+def _change_report_record(world: World) -> Callable[[], Any]:
+    from sammen.triage import services as triage
+
+    citizen = citizen_create(world.greve)
+    return lambda: triage.change_report_record(
+        actor=world.actor(world.nurse), citizen_id=citizen.pk, items=["hjemmet/uorden"]
+    )
+
+
+def _triage_review(world: World) -> Callable[[], Any]:
+    from sammen.triage import services as triage
+
+    citizen = citizen_create(world.greve)
+    return lambda: triage.triage_review(
+        actor=world.actor(world.nurse), citizen_id=citizen.pk, colour="yellow", text="Træt"
+    )
+
+
+def _follow_up_create(world: World) -> Callable[[], Any]:
+    from sammen.triage import services as triage
+
+    citizen = citizen_create(world.greve)
+    return lambda: triage.follow_up_create(
+        actor=world.actor(world.nurse),
+        citizen_id=citizen.pk,
+        title="Ring til lægen",
+        owner_id=world.nurse.pk,
+        due_hours=24,
+    )
+
+
+def _follow_up_close(world: World) -> Callable[[], Any]:
+    from sammen.triage import services as triage
+
+    task = _follow_up_create(world)()
+    return lambda: triage.follow_up_close(actor=world.actor(world.nurse), task_id=task.pk)
+
+
+def _notification_mark_read(world: World) -> Callable[[], Any]:
+    from sammen.triage import services as triage
+    from sammen.triage.models import Notification
+
+    citizen = citizen_create(world.greve)
+    note = Notification.objects.create(
+        municipality=world.greve, citizen=citizen, recipient=world.nurse, text="Rød"
+    )
+    return lambda: triage.notification_mark_read(
+        actor=world.actor(world.nurse), notification_id=note.pk
     )
 
 
@@ -314,6 +396,14 @@ SCENARIOS: dict[str, Scenario] = {
     "sammen.journal.services.entry_create": _entry_create,
     "sammen.journal.services.entry_correct": _entry_correct,
     "sammen.journal.services.entry_mark_in_error": _entry_mark_in_error,
+    "sammen.triage.services.observations_record": _observations_record,
+    "sammen.triage.services.observation_correct": _observation_correct,
+    "sammen.triage.services.scale_two_record": _scale_two_record,
+    "sammen.triage.services.change_report_record": _change_report_record,
+    "sammen.triage.services.triage_review": _triage_review,
+    "sammen.triage.services.follow_up_create": _follow_up_create,
+    "sammen.triage.services.follow_up_close": _follow_up_close,
+    "sammen.triage.services.notification_mark_read": _notification_mark_read,
 }
 
 
