@@ -1,0 +1,23 @@
+from django.urls import path
+
+from sammen.fhir import views
+
+app_name = "fhir"
+
+urlpatterns = [
+    path("auth/token", views.token, name="token"),
+    path("R4/metadata", views.metadata, name="metadata"),
+    path(
+        "R4/.well-known/smart-configuration",
+        views.smart_configuration,
+        name="smart_configuration",
+    ),
+    path("R4/<str:resource_type>", views.search_type, name="search"),
+    path("R4/<str:resource_type>/<str:resource_id>", views.read, name="read"),
+    path("R4/<str:resource_type>/<str:resource_id>/_history", views.history, name="history"),
+    path(
+        "R4/<str:resource_type>/<str:resource_id>/_history/<str:version_id>",
+        views.vread,
+        name="vread",
+    ),
+]
