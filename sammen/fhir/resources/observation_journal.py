@@ -81,9 +81,9 @@ KINDS = (
 )
 
 
-def _coding(code: str, concepts: dict[str, Concept]) -> dict[str, str]:
+def _coding(code: str, concepts: dict[str, Concept], *, display: bool) -> dict[str, str]:
     coding = {"system": codes.FSIII, "code": code}
-    if code in concepts:
+    if display and code in concepts:
         coding["display"] = concepts[code].display
     return coding
 
@@ -114,7 +114,10 @@ def to_fhir(entry: Entry, kind: Kind, concepts: dict[str, Concept]) -> Resource 
     resource["effectiveDateTime"] = instant(entry.refers_to)
     if kind.profile is None:
         resource["performer"] = [reference("Practitioner", entry.author_id)]
-    resource["valueCodeableConcept"] = {"coding": [_coding(value, concepts)]}
+    # The KL Gateway citizen-rating profile allows no display on the value's coding.
+    resource["valueCodeableConcept"] = {
+        "coding": [_coding(value, concepts, display=kind.profile is None)]
+    }
     return resource
 
 
