@@ -17,9 +17,11 @@ SOFTWARE_VERSION = "0.1.0"
 def capability_statement(base: str, token_url: str) -> dict[str, Any]:
     resources = []
     for rtype in registry.all_types():
-        profiles = [s.profile for s in rtype.sources if s.profile]
+        # One base profile only when every source emits it; otherwise all are "supported".
+        profiles = {s.profile for s in rtype.sources}
+        base = next(iter(profiles)) if len(profiles) == 1 else None
         supported = sorted(
-            {p for s in rtype.sources for p in s.supported_profiles} - set(profiles[:1])
+            {p for s in rtype.sources for p in (s.profile, *s.supported_profiles) if p} - {base}
         )
         interactions = [{"code": "read"}, {"code": "search-type"}]
         if rtype.has_history:
@@ -36,8 +38,8 @@ def capability_statement(base: str, token_url: str) -> dict[str, Any]:
                 for p in (*rtype.params, *registry.COMMON_PARAMS)
             ],
         }
-        if profiles:
-            entry["profile"] = profiles[0]
+        if base:
+            entry["profile"] = base
         if supported:
             entry["supportedProfile"] = supported
         resources.append(entry)

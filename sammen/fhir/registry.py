@@ -12,12 +12,9 @@ Procedure or Observation (vital signs) is one new file there (module README)."""
 from __future__ import annotations
 
 import dataclasses
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
-
-from django.db import transaction
 
 if TYPE_CHECKING:
     from sammen.fhir.context import FhirContext
@@ -107,40 +104,25 @@ def _sort_key(resource: Resource) -> tuple[str, str]:
 
 
 def _merged(ctx: FhirContext, sources: list[Source], query: SearchQuery) -> Page:
-    """Several sources answer one search: each is asked for its first offset+count+1
-    resources (newest first), the lot is sorted newest first and the page cut out of it. A
-    list across citizens is logged once here for the citizens actually shown (the sources are
-    told not to log rows that may fall off the page); with `patient=` each source has passed
-    the gate, which logged the one citizen."""
-    from sammen.access.lists import record_many
-    from sammen.access.models import Operation
+    """Several sources answer one citizen's search (`patient=`): each is asked for its first
+    offset+count+1 resources (newest first), the lot is sorted newest first and the page cut
+    out of it. Each source passed the gate for that one citizen, which logged the read.
 
-    wide = dataclasses.replace(query, offset=0, count=query.offset + query.count + 1)
-    if query.patient is not None:
-        found = [r for s in sources for r in s.search(ctx, wide).resources]
-        found.sort(key=_sort_key, reverse=True)
-        end = query.offset + query.count
-        return Page(found[query.offset : end], len(found) > end)
-    with transaction.atomic():
-        quiet = dataclasses.replace(wide, log_list=False)
-        found = [r for s in sources for r in s.search(ctx, quiet).resources]
-        found.sort(key=_sort_key, reverse=True)
-        end = query.offset + query.count
-        shown = found[query.offset : end]
-        record_many(
-            actor=ctx.actor,
-            citizen_ids=[c for r in shown if (c := citizen_of(r)) is not None],
-            operation=Operation.SEARCH,
-            object_type=f"fhir:{sources[0].resource_type}",
+    Across citizens a search must name one source (code or category): merging would read
+    rows of citizens who are not shown, and everything read is logged as shown."""
+    from sammen.fhir.errors import FhirError
+
+    if query.patient is None:
+        raise FhirError(
+            400,
+            f"En søgning i {sources[0].resource_type} på tværs af borgere skal angive "
+            "patient, code eller category, så den rammer én slags data.",
         )
-    return Page(shown, len(found) > end)
-
-
-def citizen_of(resource: Resource) -> uuid.UUID | None:
-    ref = (resource.get("subject") or resource.get("patient") or {}).get("reference", "")
-    if not str(ref).startswith("Patient/"):
-        return None
-    return uuid.UUID(str(ref).removeprefix("Patient/"))
+    wide = dataclasses.replace(query, offset=0, count=query.offset + query.count + 1)
+    found = [r for s in sources for r in s.search(ctx, wide).resources]
+    found.sort(key=_sort_key, reverse=True)
+    end = query.offset + query.count
+    return Page(found[query.offset : end], len(found) > end)
 
 
 _REGISTRY: dict[str, ResourceType] = {}

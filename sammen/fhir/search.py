@@ -62,8 +62,6 @@ class SearchQuery:
     # Type-specific parameters, raw (identifier, name, ...), validated by the resource file.
     other: dict[str, str] = field(default_factory=dict)
     raw: tuple[tuple[str, str], ...] = ()
-    # False when a merged search logs the shown rows itself (registry._merged).
-    log_list: bool = True
 
 
 def _parse_date(value: str, name: str) -> DateRange:
@@ -211,9 +209,12 @@ def filter_range(queryset: QuerySet[_M], field_name: str, rng: DateRange | None)
 
 
 def page_rows(queryset: QuerySet[_M], query: SearchQuery) -> tuple[list[_M], bool]:
-    """One page (ordered by the caller) and whether another follows: count + 1 rows read."""
-    rows = list(queryset[query.offset : query.offset + query.count + 1])
-    return rows[: query.count], len(rows) > query.count
+    """One page (ordered by the caller) and whether another follows. The row after the page
+    is only asked for (EXISTS), never loaded: nothing is read that is not shown and logged."""
+    end = query.offset + query.count
+    rows = list(queryset[query.offset : end])
+    more = len(rows) == query.count and queryset[end : end + 1].exists()
+    return rows, more
 
 
 def uuids(ids: tuple[str, ...]) -> list[uuid.UUID]:

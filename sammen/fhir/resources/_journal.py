@@ -71,10 +71,9 @@ def search_current(
     with transaction.atomic():
         visible = Entry.objects.visible_to(ctx.actor, purpose=Purpose.CARE_RELATION)
         shown, more = page_rows(pick(visible, per_citizen=True), query)
-        if query.log_list:
-            record_many(
-                actor=ctx.actor, rows=shown, operation=Operation.SEARCH, object_type=object_type
-            )
+        record_many(
+            actor=ctx.actor, rows=shown, operation=Operation.SEARCH, object_type=object_type
+        )
     return shown, more
 
 

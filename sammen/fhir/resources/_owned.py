@@ -76,10 +76,9 @@ def owned_search(
             queryset.visible_to(ctx.actor, purpose=Purpose.CARE_RELATION)  # type: ignore[attr-defined]
         )
         shown, more = page_rows(visible.order_by(*order), query)
-        if query.log_list:
-            record_many(
-                actor=ctx.actor, rows=shown, operation=Operation.SEARCH, object_type=object_type
-            )
+        record_many(
+            actor=ctx.actor, rows=shown, operation=Operation.SEARCH, object_type=object_type
+        )
     return shown, more
 
 

@@ -172,7 +172,7 @@ def search(ctx: FhirContext, query: SearchQuery) -> Page:
         rows = filter_range(rows, "at", query.last_updated)
         shown, more = page_rows(rows.order_by("-seq"), query)
         cited = [r.citizen_id for r in shown if r.citizen_id]
-        if cited and query.log_list:
+        if cited:
             record_many(
                 actor=ctx.actor,
                 citizen_ids=cited,
