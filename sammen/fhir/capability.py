@@ -19,10 +19,11 @@ def capability_statement(base: str, token_url: str) -> dict[str, Any]:
     for rtype in registry.all_types():
         # One base profile only when every source emits it; otherwise all are "supported".
         profiles = {s.profile for s in rtype.sources}
-        base = next(iter(profiles)) if len(profiles) == 1 else None
-        supported = sorted(
-            {p for s in rtype.sources for p in (s.profile, *s.supported_profiles) if p} - {base}
-        )
+        base_profile = next(iter(profiles)) if len(profiles) == 1 else None
+        named: set[str] = {
+            p for s in rtype.sources for p in (s.profile, *s.supported_profiles) if p
+        }
+        supported = sorted(named - {base_profile} if base_profile else named)
         interactions = [{"code": "read"}, {"code": "search-type"}]
         if rtype.has_history:
             interactions += [{"code": "vread"}, {"code": "history-instance"}]
@@ -38,8 +39,8 @@ def capability_statement(base: str, token_url: str) -> dict[str, Any]:
                 for p in (*rtype.params, *registry.COMMON_PARAMS)
             ],
         }
-        if base:
-            entry["profile"] = base
+        if base_profile:
+            entry["profile"] = base_profile
         if supported:
             entry["supportedProfile"] = supported
         resources.append(entry)

@@ -87,7 +87,7 @@ def _forbidden(resource: dict[str, Any], names: tuple[str, ...]) -> list[str]:
 
 
 def _plain_codings(concept: dict[str, Any] | None, where: str) -> list[str]:
-    problems = []
+    problems: list[str] = []
     if concept is None:
         return problems
     if "text" in concept:

@@ -25,7 +25,7 @@ def _sample(care: Care) -> dict[str, dict[str, object]]:
     }
     for resource in sample.values():
         assert resource is not None
-        validate(resource)  # type: ignore[arg-type]
+        validate(resource)
     return sample  # type: ignore[return-value]
 
 
