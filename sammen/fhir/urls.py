@@ -21,3 +21,11 @@ urlpatterns = [
         name="vread",
     ),
 ]
+
+# The administration page (mounted under /administration/systemklienter/ in config/urls.py).
+admin_urlpatterns = [
+    path("", views.client_list, name="client_list"),
+    path("ny/", views.client_create, name="client_create"),
+    path("<uuid:client_id>/ny-noegle/", views.client_rotate, name="client_rotate"),
+    path("<uuid:client_id>/deaktiver/", views.client_deactivate, name="client_deactivate"),
+]

@@ -11,17 +11,25 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from oauth2_provider.views import TokenView
 
-from sammen.core.access_rules import PUBLIC, Rule, access_rule
-from sammen.core.errors import DomainError
+from sammen.core.access_rules import PUBLIC, Rule, access_rule, needs
+from sammen.core.errors import DomainError, ValidationFailed
+from sammen.core.forms import form_add_domain_errors
 from sammen.core.logs import log_safe
-from sammen.fhir import capability, http, registry, search
+from sammen.core.requests import ActorRequest
+from sammen.fhir import capability, http, registry, search, selectors, services
 from sammen.fhir.auth import fhir_context
 from sammen.fhir.errors import FhirError, from_domain, not_found
+from sammen.fhir.forms import SystemClientForm
 from sammen.fhir.resources import audit_event
+from sammen.organisation.permissions import Permission
 
 log = logging.getLogger("sammen.fhir")
 
@@ -153,3 +161,58 @@ def smart_configuration(request: HttpRequest) -> HttpResponse:
 # OAuth2 token endpoint (client credentials). django-oauth-toolkit's view is CSRF-exempt and
 # answers RFC 6749 JSON errors itself.
 token = access_rule(PUBLIC)(TokenView.as_view())
+
+
+# --- Administration: system clients ------------------------------------------------------------
+
+
+@access_rule(needs(Permission.ORGANISATION_ADMIN))
+@require_GET
+def client_list(request: ActorRequest) -> HttpResponse:
+    return render(
+        request,
+        "fhir/client_list.html",
+        {"clients": selectors.client_list(actor=request.actor)},
+    )
+
+
+@access_rule(needs(Permission.ORGANISATION_ADMIN))
+@require_http_methods(["GET", "POST"])
+def client_create(request: ActorRequest) -> HttpResponse:
+    """A plain (non-htmx) form: on success the page that shows the secret, once."""
+    actor = request.actor
+    form = SystemClientForm(request.POST or None, actor=actor)
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                issued = services.client_create(
+                    actor=actor,
+                    name=data["name"],
+                    unit_id=data["unit"].pk,
+                    purpose=data["purpose"],
+                    scopes=list(data["scopes"]),
+                    may_see_cpr=data["may_see_cpr"],
+                )
+            except ValidationFailed as error:
+                form_add_domain_errors(form, error)
+            else:
+                return render(request, "fhir/client_secret.html", {"issued": issued})
+    return render(request, "fhir/client_form.html", {"form": form}, status=status)
+
+
+@access_rule(needs(Permission.ORGANISATION_ADMIN))
+@require_POST
+def client_rotate(request: ActorRequest, client_id: Any) -> HttpResponse:
+    issued = services.client_rotate_secret(actor=request.actor, client_id=client_id)
+    return render(request, "fhir/client_secret.html", {"issued": issued, "rotated": True})
+
+
+@access_rule(needs(Permission.ORGANISATION_ADMIN))
+@require_POST
+def client_deactivate(request: ActorRequest, client_id: Any) -> HttpResponse:
+    client = services.client_deactivate(actor=request.actor, client_id=client_id)
+    messages.success(request, _("Systemklienten %(name)s er deaktiveret.") % {"name": client.name})
+    return redirect("fhir_admin:client_list")
