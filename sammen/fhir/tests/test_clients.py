@@ -81,7 +81,8 @@ def test_one_municipality_per_client(world: World, care: Care) -> None:
     assert foreign.status_code == missing.status_code == 404
     assert foreign.json() == missing.json()
     listed = {r["id"] for r in entries(get(Client(), f"{BASE}/Patient", token=token).json())}
-    assert str(care.citizen.pk) in listed and str(care.other.pk) in listed  # whole unit tree
+    assert str(care.citizen.pk) in listed
+    assert str(care.other.pk) in listed
     assert str(care.foreign.pk) not in listed
 
 
