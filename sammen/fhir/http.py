@@ -19,12 +19,12 @@ FHIR_JSON = "application/fhir+json"
 CONTENT_TYPE = f"{FHIR_JSON}; fhirVersion=4.0; charset=utf-8"
 _JSON_FORMATS = {"json", FHIR_JSON, "application/json", "application/json+fhir"}
 _XML_FORMATS = {"xml", "application/fhir+xml", "application/xml", "text/xml", "html", "text/html"}
-_BODY_TYPES = {FHIR_JSON, "application/json"}
+FORM = "application/x-www-form-urlencoded"
 
 
 def negotiate(request: HttpRequest) -> None:
     """JSON only: `_format` wins over Accept (FHIR R4 §3.1.0.1.10); XML, or an Accept that
-    allows no JSON, is 406. A body with another media type than FHIR JSON is 415."""
+    allows no JSON, is 406."""
     wanted = request.GET.get("_format")
     if wanted is not None:
         if wanted.split(";")[0].strip() not in _JSON_FORMATS:
@@ -33,10 +33,6 @@ def negotiate(request: HttpRequest) -> None:
         accept = request.headers.get("Accept", "")
         if accept.strip() and not _accepts_json(accept):
             raise FhirError(406, f"Kun {FHIR_JSON} understøttes.", code="not-supported")
-    if request.method in ("POST", "PUT", "PATCH") and request.body:
-        media = request.headers.get("Content-Type", "").split(";")[0].strip()
-        if media not in _BODY_TYPES:
-            raise FhirError(415, f"Send {FHIR_JSON}.", code="not-supported")
 
 
 def _accepts_json(accept: str) -> bool:
@@ -161,3 +157,11 @@ def history_bundle(base: str, resources: list[Resource]) -> dict[str, Any]:
         "total": len(entries),
         "entry": entries,
     }
+
+
+def require_form_body(request: HttpRequest) -> None:
+    """`POST [type]/_search` takes its parameters as a form (FHIR R4 §3.1.1.5.8); any other
+    body is 415."""
+    media = request.headers.get("Content-Type", "").split(";")[0].strip()
+    if media != FORM:
+        raise FhirError(415, f"Send søgeparametrene som {FORM}.", code="not-supported")

@@ -8,7 +8,9 @@ from typing import Any
 from oauth2_provider.oauth2_validators import OAuth2Validator
 from oauth2_provider.scopes import BaseScopes
 
+from sammen.fhir import registry
 from sammen.fhir.models import SystemClient
+from sammen.fhir.scopes import scope_for
 
 
 def _client_scopes(application: Any) -> list[str]:
@@ -22,9 +24,6 @@ class SmartScopes(BaseScopes):  # type: ignore[misc]
     """SMART v2 `system/<Type>.rs` scopes, per client."""
 
     def get_all_scopes(self) -> dict[str, str]:
-        from sammen.fhir import registry
-        from sammen.fhir.scopes import scope_for
-
         scopes = {"system/*.rs": "Læse alle ressourcetyper"}
         scopes.update({scope_for(t.name): f"Læse {t.name}" for t in registry.all_types()})
         return scopes

@@ -16,6 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from sammen.fhir.errors import FhirError
+
 if TYPE_CHECKING:
     from sammen.fhir.context import FhirContext
     from sammen.fhir.search import SearchQuery
@@ -81,8 +83,6 @@ class ResourceType:
         return next((s for s in self.sources if s.owns(resource_id)), None)
 
     def sources_for(self, query: SearchQuery) -> list[Source]:
-        from sammen.fhir.search import matches
-
         return [
             s
             for s in self.sources
@@ -99,6 +99,15 @@ class ResourceType:
         return _merged(ctx, sources, query)
 
 
+def matches(tokens: Any, offered: frozenset[tuple[str, str]]) -> bool:
+    """Can a source offering `offered` (system, code) pairs match any of the search tokens?"""
+    return any(
+        (t.system, t.code) in offered
+        or (t.system is None and any(t.code == c for _s, c in offered))
+        for t in tokens
+    )
+
+
 def _sort_key(resource: Resource) -> tuple[str, str]:
     return (str(resource.get("meta", {}).get("lastUpdated", "")), str(resource.get("id", "")))
 
@@ -110,8 +119,6 @@ def _merged(ctx: FhirContext, sources: list[Source], query: SearchQuery) -> Page
 
     Across citizens a search must name one source (code or category): merging would read
     rows of citizens who are not shown, and everything read is logged as shown."""
-    from sammen.fhir.errors import FhirError
-
     if query.patient is None:
         raise FhirError(
             400,

@@ -183,21 +183,6 @@ def parse(resource_type: ResourceType, params: QueryDict) -> SearchQuery:
     )
 
 
-def matches(tokens: tuple[Token, ...], offered: frozenset[tuple[str, str]]) -> bool:
-    """Can a source offering `offered` (system, code) pairs match any of `tokens`?"""
-    return any(
-        (t.system, t.code) in offered
-        or (t.system is None and any(t.code == c for _s, c in offered))
-        for t in tokens
-    )
-
-
-def codes_in(tokens: tuple[Token, ...], system: str) -> list[str]:
-    """The codes of `tokens` in `system` (a token without system counts); a token naming
-    another system matches nothing."""
-    return [t.code for t in tokens if t.system in (None, system)]
-
-
 def filter_range(queryset: QuerySet[_M], field_name: str, rng: DateRange | None) -> QuerySet[_M]:
     if rng is None:
         return queryset

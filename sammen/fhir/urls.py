@@ -13,6 +13,7 @@ urlpatterns = [
         name="smart_configuration",
     ),
     path("R4/<str:resource_type>", views.search_type, name="search"),
+    path("R4/<str:resource_type>/_search", views.search_post, name="search_post"),
     path("R4/<str:resource_type>/<str:resource_id>", views.read, name="read"),
     path("R4/<str:resource_type>/<str:resource_id>/_history", views.history, name="history"),
     path(

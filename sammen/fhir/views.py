@@ -38,13 +38,15 @@ FHIR_AUTH = Rule("fhir", delegated=True)
 _READ_METHODS = ("GET", "HEAD")
 
 
-def _guarded(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def _guarded(
+    view: Callable[..., HttpResponse], methods: tuple[str, ...] = _READ_METHODS
+) -> Callable[..., HttpResponse]:
     """Negotiation first, then the view; every failure becomes an OperationOutcome."""
 
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         try:
             http.negotiate(request)
-            if request.method not in _READ_METHODS:
+            if request.method not in methods:
                 raise FhirError(
                     405, "Sammens FHIR-adgang er kun til læsning.", code="not-supported"
                 )
@@ -95,6 +97,23 @@ def search_type(request: HttpRequest, resource_type: str) -> HttpResponse:
     ctx = fhir_context(request, resource_type, "s")
     page = rtype.search(ctx, query)
     return http.respond(http.searchset(ctx.base_url, resource_type, query, page))
+
+
+def _search_post(request: HttpRequest, resource_type: str) -> HttpResponse:
+    """`POST [type]/_search`: the same search with the parameters in a form body. The caller
+    is authenticated before the body is looked at."""
+    rtype = _type(resource_type)
+    ctx = fhir_context(request, resource_type, "s")
+    http.require_form_body(request)
+    params = request.GET.copy()
+    for name, values in request.POST.lists():
+        params.setlist(name, params.getlist(name) + values)
+    query = search.parse(rtype, params)
+    page = rtype.search(ctx, query)
+    return http.respond(http.searchset(ctx.base_url, resource_type, query, page))
+
+
+search_post = access_rule(FHIR_AUTH)(_guarded(_search_post, methods=("POST",)))
 
 
 @access_rule(FHIR_AUTH)

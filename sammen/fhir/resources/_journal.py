@@ -5,6 +5,7 @@ it (`current_entries`)."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 
 from django.db import transaction
@@ -78,8 +79,6 @@ def search_current(
 
 
 def _chain_ids(ids: tuple[str, ...]) -> list[str]:
-    import uuid
-
     out = []
     for value in ids:
         try:

@@ -24,7 +24,7 @@ from sammen.fhir import codes
 from sammen.fhir.context import FhirContext, instant, reference
 from sammen.fhir.errors import FhirError, not_found
 from sammen.fhir.registry import Page, Resource, SearchParam, Source, register
-from sammen.fhir.search import SearchQuery, filter_range, page_rows
+from sammen.fhir.search import SearchQuery, filter_range, page_rows, patient_id
 from sammen.organisation.permissions import Permission, has_permission
 
 OBJECT_TYPE = "fhir:AuditEvent"
@@ -161,8 +161,6 @@ def search(ctx: FhirContext, query: SearchQuery) -> Page:
         if query.patient is not None:
             rows = rows.filter(citizen_id=query.patient)
         if "agent" in query.other:
-            from sammen.fhir.search import patient_id
-
             rows = rows.filter(
                 staff_id=patient_id(query.other["agent"].replace("Practitioner/", ""))
             )

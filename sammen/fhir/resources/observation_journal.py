@@ -10,6 +10,7 @@ come from their own modules as further sources (module README)."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -160,8 +161,6 @@ def _source(kind: Kind) -> Source:
     def search(ctx: FhirContext, query: SearchQuery) -> Page:
         # `code` names the observation's code (B, C or D); the source is chosen by it, so the
         # entries are not narrowed by item here.
-        import dataclasses
-
         shown, more = search_current(
             ctx,
             dataclasses.replace(query, codes=()),

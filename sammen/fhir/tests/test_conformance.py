@@ -169,8 +169,21 @@ def test_errors_are_operation_outcomes(world: World, care: Care) -> None:
     _outcome(get(Client(), f"{BASE}/Patient"), 401)
     post = client.post(f"{BASE}/Patient", "{not json", content_type="application/fhir+json")
     _outcome(post, 405)
-    xml = client.post(f"{BASE}/Patient", "<Patient/>", content_type="application/fhir+xml")
+    xml = client.post(f"{BASE}/Patient/_search", "<x/>", content_type="application/fhir+xml")
     _outcome(xml, 415)
+    anonymous = Client().post(f"{BASE}/Patient/_search", "<x/>", content_type="application/xml")
+    _outcome(anonymous, 401)  # who asks is decided before the body is read
+
+
+def test_post_search_takes_a_form(world: World, care: Care) -> None:
+    client = f.logged_in_client(world.nurse)
+    response = client.post(
+        f"{BASE}/Condition/_search?_count=10",
+        f"patient={care.citizen.pk}",
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == 200
+    assert len(entries(response.json())) == 2
 
 
 def test_format_and_accept_negotiation(world: World, care: Care) -> None:
