@@ -74,6 +74,9 @@ INSTALLED_APPS = [
     "sammen.care_plans",
     "sammen.triage",
     "sammen.demo",
+    # FHIR R4 facade and its system clients (OAuth2 client credentials).
+    "oauth2_provider",
+    "sammen.fhir",
 ]
 
 MIDDLEWARE = [
@@ -333,3 +336,46 @@ if PRODUCTION and (not SAMMEN_MINLOG_CLIENT or SAMMEN_MINLOG_CLIENT.endswith("Fa
         "SAMMEN_MINLOG_CLIENT must name the NSP MinLog client in production; "
         "the fake is only for tests and the demo."
     )
+
+
+# --- FHIR facade and system clients (sammen/fhir/README.md) -------------------------------------
+OAUTH2_PROVIDER = {
+    # Client credentials only; tokens live an hour, then the client asks again.
+    "ACCESS_TOKEN_EXPIRE_SECONDS": int(os.environ.get("SAMMEN_FHIR_TOKEN_SECONDS", "3600")),
+    "OAUTH2_VALIDATOR_CLASS": "sammen.fhir.oauth.ClientScopeValidator",
+    "SCOPES_BACKEND_CLASS": "sammen.fhir.oauth.SmartScopes",
+    # OAuth 2.0 Security BCP (RFC 9700) everywhere, though only client credentials are used:
+    # hashed tokens, no token in the query string, no implicit or password grant.
+    "PKCE_REQUIRED": True,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    **{
+        f"COMPLIANT_BCP_RFC9700_{name}": True
+        for name in (
+            "IMPLICIT_GRANT",
+            "PASSWORD_GRANT",
+            "PKCE_METHOD",
+            "ACCESS_TOKEN_TRANSPORT",
+            "AUTHZ_RESPONSE_ISS",
+            "TOKEN_STORAGE",
+            "REFRESH_TOKEN",
+            "REDIRECT_URI_SCHEME",
+            "PKCE_REQUIRED",
+        )
+    },
+}
+# The SOR code each municipality reports to the KL Gateway under (municipality code -> SOR).
+# The demo's values are fictitious; production sets SAMMEN_FHIR_SOR_CODES="253=…,269=…".
+SAMMEN_FHIR_SOR_CODES = dict(
+    pair.split("=", 1)
+    for pair in os.environ.get(
+        "SAMMEN_FHIR_SOR_CODES", "253=999999999999253,269=999999999999269"
+    ).split(",")
+    if "=" in pair
+)
+# django-oauth-toolkit's swappable models, named so migrations can depend on them.
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = "oauth2_provider.AccessToken"  # noqa: S105 - a model name
+OAUTH2_PROVIDER_REFRESH_TOKEN_MODEL = "oauth2_provider.RefreshToken"  # noqa: S105 - a model name
+OAUTH2_PROVIDER_ID_TOKEN_MODEL = "oauth2_provider.IDToken"  # noqa: S105 - a model name
+OAUTH2_PROVIDER_GRANT_MODEL = "oauth2_provider.Grant"

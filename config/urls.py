@@ -5,6 +5,7 @@ from django.urls import include, path
 from config.admin import support_admin_site
 from config.api import api
 from sammen.core.access_rules import DELEGATED_ADMIN, DELEGATED_API, declare_rule_on_patterns
+from sammen.fhir import urls as fhir_urls
 
 handler400 = "sammen.core.views.bad_request"
 handler404 = "sammen.core.views.not_found"
@@ -18,6 +19,11 @@ urlpatterns = [
     path("journal/", include("sammen.journal.urls")),
     path("visitation/", include("sammen.care_plans.urls")),
     path("triage/", include("sammen.triage.urls")),
+    path("fhir/", include("sammen.fhir.urls")),
+    path(
+        "administration/systemklienter/",
+        include((fhir_urls.admin_urlpatterns, "fhir_admin")),
+    ),
     # Support-only Django admin: superuser with a verified second factor (django-otp's site).
     path(
         "support/",

@@ -18,7 +18,7 @@ from sammen.access.log import access_log_record
 from sammen.access.models import Operation, Purpose
 from sammen.citizens.models import Citizen
 from sammen.core.actor import Actor
-from sammen.core.errors import ValidationFailed
+from sammen.core.errors import NotFound, ValidationFailed
 from sammen.core.ids import parse_uuid
 from sammen.core.presenters import date_text, yes_no
 from sammen.core.refcache import cached
@@ -176,18 +176,21 @@ def _not_replaced() -> Exists:
 
 
 def current_entries(
-    queryset: QuerySet[Entry], *, before: dt.datetime | None = None
+    queryset: QuerySet[Entry], *, before: dt.datetime | None = None, per_citizen: bool = False
 ) -> QuerySet[Entry]:
     """The latest valid version of each item: chain heads (not replaced), status valid, state
     entries, the newest `refers_to` per subject code. `before` gives the state at that time
-    as we know it now (corrections written later count)."""
+    as we know it now (corrections written later count). `per_citizen`: a queryset across
+    citizens (the FHIR facade's lists) gets the newest per citizen and subject code."""
     heads = queryset.filter(kind=EntryKind.STATE, status=EntryStatus.VALID).exclude(_not_replaced())
     if before is not None:
         heads = heads.filter(refers_to__lt=before)
     return heads.annotate(
         rank=Window(
             RowNumber(),
-            partition_by=[F("subject_code")],
+            partition_by=[F("citizen_id"), F("subject_code")]
+            if per_citizen
+            else [F("subject_code")],
             order_by=[F("refers_to").desc(), F("written_at").desc(), F("id").desc()],
         )
     ).filter(rank=1)
@@ -579,3 +582,52 @@ def journal_section_load(actor: Actor, citizen: Citizen | gate.CitizenAccess) ->
         "state_count": len(current),
         "notes": [display.entry(n) for n in notes],
     }
+
+
+def entries_visible(access: gate.CitizenAccess) -> QuerySet[Entry]:
+    """One citizen's entries the actor may see, for readers in a higher layer (the FHIR
+    facade): only with the gate's proof, only the areas the policy allows; a read of another
+    area by consent is logged with that purpose, as on the overview."""
+    assert access.actor is not None
+    purposes = _area_purposes(access.actor, access.citizen, access)
+    _log_cross_area_reads(access.actor, access.citizen, purposes)
+    return _visible(access, set(purposes))
+
+
+def entry_chain_head(*, actor: Actor, chain_id: Any, template_keys: Iterable[str]) -> Entry:
+    """The newest version of an entry chain of one of `template_keys`, in the actor's
+    municipality, after the gate allowed (and logged) its citizen for the entry's area.
+    Missing, foreign and malformed ids are logged and answer NotFound alike."""
+    try:
+        pk = parse_uuid(chain_id)
+    except NotFound:
+        raise gate.unknown_id_logged(
+            actor=actor, object_id=chain_id, object_type=OBJECT_TYPE
+        ) from None
+    head = (
+        Entry.objects.for_municipality(actor.municipality)
+        .filter(chain_id=pk, template__key__in=list(template_keys))
+        .select_related("template", "template__area", "citizen", "author")
+        .order_by("-version")
+        .first()
+    )
+    if head is None:
+        raise gate.unknown_id_logged(actor=actor, object_id=pk, object_type=OBJECT_TYPE)
+    gate.citizen_read(
+        actor=actor,
+        citizen=head.citizen,
+        object_type=OBJECT_TYPE,
+        area=head.template.area.municipal_area,
+    )
+    return head
+
+
+def entry_chain_versions(*, actor: Actor, head: Entry) -> list[Entry]:
+    """Every version of the chain `head` ends (already allowed by `entry_chain_head`),
+    oldest first."""
+    return list(
+        Entry.objects.for_municipality(actor.municipality)
+        .filter(chain_id=head.chain_id)
+        .select_related("template", "author")
+        .order_by("version")
+    )

@@ -127,3 +127,19 @@ def permission_table() -> list[tuple[Permission, list[bool]]]:
     """Rows for the administration page: each permission and, per role (in `Role` order),
     whether the role holds it."""
     return [(p, [p in permissions_for(r) for r in Role]) for p in Permission]
+
+
+# System clients (sammen.fhir): a client is no staff role; what its purpose lets it do is kept
+# in this table too. A client reaches citizens like a leader of its unit on a list (the unit
+# and the units below it), never breaks the glass, never writes.
+SYSTEM_CLIENT_ROLE = "systemklient"
+CLIENT_PURPOSE_PERMISSIONS: dict[str, frozenset[Permission]] = {
+    "indberetning": frozenset({P.CITIZEN_READ, P.CITIZEN_REACH_SUBUNITS}),
+    "behandling": frozenset({P.CITIZEN_READ, P.CITIZEN_REACH_SUBUNITS}),
+    "statistik": frozenset({P.CITIZEN_READ, P.CITIZEN_REACH_SUBUNITS}),
+    "tilsyn": frozenset({P.ACCESS_REVIEW}),
+}
+
+
+def permissions_for_client(purpose: str) -> frozenset[Permission]:
+    return CLIENT_PURPOSE_PERMISSIONS.get(purpose, frozenset())
