@@ -57,6 +57,7 @@ typecheck: $(STAMP) ## mypy --strict
 checks: $(STAMP) ## manage.py check (dev and production profile) + makemigrations --check
 	$(PY) manage.py check --fail-level WARNING
 	SAMMEN_ENV=production SAMMEN_MINLOG_CLIENT=municipality.nsp.MinLogClient \
+	  SAMMEN_NOTIFIER=municipality.sms.Notifier \
 	  DJANGO_SECRET_KEY=ci-check-$$(date +%s)-not-a-real-secret-key-0123456789abcdef \
 	  DJANGO_ALLOWED_HOSTS=sammen.example.dk $(PY) manage.py check --deploy --fail-level WARNING
 	$(PY) manage.py makemigrations --check --dry-run

@@ -50,10 +50,14 @@ class Permission(models.TextChoices):
         "organisation_admin",
         _("Administrere enheder, medarbejdere og roller"),
     )
+    CONSULTATION = (
+        "consultation",
+        _("Booke og holde skærmbesøg (video) med borgere"),
+    )
 
 
 P = Permission
-_CARE = frozenset({P.CITIZEN_READ, P.BREAK_THE_GLASS, P.DOCUMENT})
+_CARE = frozenset({P.CITIZEN_READ, P.BREAK_THE_GLASS, P.DOCUMENT, P.CONSULTATION})
 _CLINICAL = _CARE | {P.CITIZEN_WRITE, P.DOCUMENT_HEALTH, P.DOCUMENT_ASSESSMENT}
 
 # The table. Direktion and politicians see aggregates only (no named citizen); an
