@@ -209,9 +209,10 @@ def peers(*, consultation_id: str, exclude: str) -> list[dict[str, Any]]:
     rows = (
         Participant.objects.filter(consultation_id=consultation_id)
         .exclude(channel_name="")
-        .exclude(pk=exclude)
         .filter(Q(kind=ParticipantKind.STAFF) | Q(admitted_at__isnull=False))
     )
+    if exclude:
+        rows = rows.exclude(pk=exclude)
     return [_member(p).public() for p in rows]
 
 
