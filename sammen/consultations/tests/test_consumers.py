@@ -101,7 +101,8 @@ def test_staff_joins_is_logged_and_admits_the_waiting_citizen(
         host = _socket(visit.pk, staff_key)
         assert (await host.connect())[0]
         welcome = await _json(host)
-        assert welcome["type"] == "welcome" and welcome["me"]["kind"] == "staff"
+        assert welcome["type"] == "welcome"
+        assert welcome["me"]["kind"] == "staff"
         guest = _socket(visit.pk, guest_key)
         assert (await guest.connect())[0]
         assert (await _json(guest))["type"] == "waiting"
@@ -118,7 +119,8 @@ def test_staff_joins_is_logged_and_admits_the_waiting_citizen(
         # Now the guest's offer reaches the host, and chat goes to both.
         await guest.send_json_to({"type": "signal", "to": welcome["peers"][0]["id"], "sdp": SDP})
         signal = await _until(host, "signal")
-        assert signal["sdp"] == SDP and signal["from"] == welcome["me"]["id"]
+        assert signal["sdp"] == SDP
+        assert signal["from"] == welcome["me"]["id"]
         await guest.send_json_to({"type": "chat", "text": "Kan du høre mig?"})
         assert (await _until(host, "chat"))["text"] == "Kan du høre mig?"
         await guest.disconnect()
@@ -137,7 +139,8 @@ def test_unverified_guest_and_anonymous_are_refused(world: World, visit: Consult
         ws = _socket(visit.pk, None)
         await ws.connect()
         refused = await _json(ws)
-        assert refused["type"] == "refused" and refused["code"] == 4403
+        assert refused["type"] == "refused"
+        assert refused["code"] == 4403
         assert (await ws.receive_output(timeout=5))["code"] == 4403
 
     run(test)

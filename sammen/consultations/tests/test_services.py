@@ -61,7 +61,8 @@ def test_booking_invites_citizen_and_guests_with_their_own_links(
     stored = set(Participant.objects.exclude(token_hash="").values_list("token_hash", flat=True))
     assert stored == {hashlib.sha256(t.encode()).hexdigest() for t in tokens}
     for message, token in zip(outbox, tokens, strict=True):
-        assert citizen.cpr not in message.body and citizen.cpr[:6] not in token
+        assert citizen.cpr not in message.body
+        assert citizen.cpr[:6] not in token
     assert ChangeLogEntry.objects.filter(citizen_id=citizen.pk, object_id=c.pk).exists()
     assert AccessLogEntry.objects.filter(citizen_id=citizen.pk, object_type="consultation").exists()
     assert str(c.service_ref) == "5b0f6a52-4f7e-4d0e-9c53-000000000001"
@@ -176,11 +177,13 @@ def test_rebook_replaces_links_and_cancel_notifies(
             duration_minutes=45,
         )
     new = _guest_token(outbox)
-    assert outbox[-1].kind == "rebooked" and new != old
+    assert outbox[-1].kind == "rebooked"
+    assert new != old
     with pytest.raises(NotFound):
         services.guest_by_token(token=old)
     c.refresh_from_db()
-    assert c.duration_minutes == 45 and c.version == 2
+    assert c.duration_minutes == 45
+    assert c.version == 2
     with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
         services.consultation_cancel(
             actor=world.actor(world.nurse), consultation_id=c.pk, version=c.version, reason="Syg"
@@ -223,7 +226,8 @@ def test_end_writes_a_journal_note_with_the_encounter_class(world: World, citize
         note="Talte om medicinen. Aftalt ny samtale om en uge.",
     )
     c.refresh_from_db()
-    assert c.status == ConsultationStatus.ENDED and c.encounter_class == "telefonisk"
+    assert c.status == ConsultationStatus.ENDED
+    assert c.encounter_class == "telefonisk"
     entry = Entry.objects.get(pk=c.journal_entry_id)
     assert entry.template.key == "skaermbesoeg-notat"
     assert entry.subject_code == "telefonisk"
