@@ -45,6 +45,15 @@ EXEMPT: dict[str, str] = {
         "retention job: removes expired log rows through the retention door, logs the pruning"
     ),
     "sammen.access.services.minlog_push": "system job: sends queued accesses to MinLog",
+    # Video visits: what guests and the citizen do themselves (no staff actor, no staff access).
+    "sammen.consultations.services.consultation_cancel_by_citizen": (
+        "the citizen cancels their own visit from their own page; no staff access to log"
+    ),
+    "sammen.consultations.services.consultation_rebook_by_citizen": (
+        "the citizen moves their own visit from their own page; no staff access to log"
+    ),
+    "sammen.consultations.services.guest_code_send": "sends a guest's one-time code",
+    "sammen.consultations.services.guest_verify": "checks a guest's one-time code",
 }
 # Whole modules without citizen data (the layering keeps Citizen out of them).
 EXEMPT_MODULES: dict[str, str] = {
@@ -228,6 +237,70 @@ def _entry_mark_in_error(world: World) -> Callable[[], Any]:
     )
 
 
+def _consultation(world: World) -> Any:
+    from sammen.consultations import services as consultation_services
+    from sammen.journal.tests.factories import citizen_create as cared_for
+
+    content_load()
+    return consultation_services.consultation_book(
+        actor=world.actor(world.nurse),
+        citizen_id=cared_for(world.home_care_team).pk,
+        starts_at=timezone.now() + dt.timedelta(minutes=30),
+        duration_minutes=30,
+        purpose="Opfølgning",
+    )
+
+
+def _consultation_book(world: World) -> Callable[[], Any]:
+    from sammen.consultations import services as consultation_services
+    from sammen.journal.tests.factories import citizen_create as cared_for
+
+    citizen = cared_for(world.home_care_team)
+    return lambda: consultation_services.consultation_book(
+        actor=world.actor(world.nurse),
+        citizen_id=citizen.pk,
+        starts_at=timezone.now() + dt.timedelta(hours=1),
+        duration_minutes=30,
+        purpose="Opfølgning",
+    )
+
+
+def _consultation_rebook(world: World) -> Callable[[], Any]:
+    from sammen.consultations import services as consultation_services
+
+    c = _consultation(world)
+    return lambda: consultation_services.consultation_rebook(
+        actor=world.actor(world.nurse),
+        consultation_id=c.pk,
+        version=c.version,
+        starts_at=c.starts_at + dt.timedelta(hours=1),
+        duration_minutes=45,
+    )
+
+
+def _consultation_cancel(world: World) -> Callable[[], Any]:
+    from sammen.consultations import services as consultation_services
+
+    c = _consultation(world)
+    return lambda: consultation_services.consultation_cancel(
+        actor=world.actor(world.nurse), consultation_id=c.pk, version=c.version, reason="Syg"
+    )
+
+
+def _consultation_end(world: World) -> Callable[[], Any]:
+    from sammen.consultations import services as consultation_services
+
+    c = _consultation(world)
+    return lambda: consultation_services.consultation_end(
+        actor=world.actor(world.nurse),
+        consultation_id=c.pk,
+        version=c.version,
+        encounter_class="skaermbesoeg",
+        minutes=20,
+        note="Samtale om træning.",
+    )
+
+
 SCENARIOS: dict[str, Scenario] = {
     "sammen.citizens.services.citizen_create": _create,
     "sammen.citizens.services.citizen_update": _update,
@@ -240,6 +313,10 @@ SCENARIOS: dict[str, Scenario] = {
     "sammen.journal.services.entry_create": _entry_create,
     "sammen.journal.services.entry_correct": _entry_correct,
     "sammen.journal.services.entry_mark_in_error": _entry_mark_in_error,
+    "sammen.consultations.services.consultation_book": _consultation_book,
+    "sammen.consultations.services.consultation_rebook": _consultation_rebook,
+    "sammen.consultations.services.consultation_cancel": _consultation_cancel,
+    "sammen.consultations.services.consultation_end": _consultation_end,
 }
 
 

@@ -14,18 +14,22 @@ from django.utils import timezone
 
 from sammen.access import gate
 from sammen.access.lists import record_many
+from sammen.access.log import access_log_record_system
 from sammen.access.models import Operation, Purpose
+from sammen.consultations import tokens
 from sammen.consultations.models import (
     Consultation,
     ConsultationStatus,
     EncounterClass,
     Participant,
+    ParticipantKind,
 )
 from sammen.core.actor import Actor
 from sammen.core.errors import NotFound
 from sammen.core.ids import parse_uuid
 
 OBJECT_TYPE = "consultation"
+LINK_INVALID = "Linket er ugyldigt eller udløbet."
 
 
 def consultation_find(*, actor: Actor, consultation_id: Any) -> Consultation:
@@ -105,12 +109,57 @@ def consultation_section_load(actor: Actor, citizen: Any) -> dict[str, Any]:
 
 
 def consultation_list_for_citizen(*, citizen: Any) -> list[Consultation]:
-    """The citizen's own page: past and upcoming video visits (the citizen's own data)."""
-    return list(
+    """The citizen's own page: past and upcoming video visits. The citizen's own look is
+    logged (purpose citizen_self), as on the citizen's own access log."""
+    rows = list(
         Consultation.objects.filter(citizen=citizen)
         .select_related("booked_by", "unit")
         .order_by("-starts_at")[:50]
     )
+    access_log_record_system(
+        municipality_id=citizen.municipality_id,
+        citizen_ids=[citizen.pk],
+        operation=Operation.VIEW,
+        purpose=Purpose.CITIZEN_SELF,
+        unit_name="Borgeren selv",
+        object_type=OBJECT_TYPE,
+    )
+    return rows
+
+
+def guest_by_token(*, token: str, now: dt.datetime | None = None) -> Participant:
+    """The guest a link belongs to, while the link is open (15 minutes before the start to
+    the end of the slot). An unknown, replaced or closed link: NotFound, saying nothing."""
+    now = now or timezone.now()
+    if not token or len(token) > 100:
+        raise NotFound(LINK_INVALID)
+    participant = (
+        Participant.objects.select_related("consultation")
+        .filter(token_hash=tokens.token_hash(token))
+        .exclude(kind=ParticipantKind.STAFF)
+        .first()
+    )
+    if participant is None or not participant.consultation.is_open(now):
+        raise NotFound(LINK_INVALID)
+    return participant
+
+
+@transaction.atomic
+def guest_get(*, token: str) -> Participant:
+    """A guest's page (the link, the waiting room): what it shows of the citizen (first name,
+    time) is logged without a staff member — the citizen's own look, or an invited guest's
+    (relative, interpreter, outside clinician), by the invitation the staff made."""
+    participant = guest_by_token(token=token)
+    own = participant.kind == ParticipantKind.CITIZEN
+    access_log_record_system(
+        municipality_id=participant.municipality_id,
+        citizen_ids=[participant.consultation.citizen_id],
+        operation=Operation.VIEW,
+        purpose=Purpose.CITIZEN_SELF if own else Purpose.CONSENT,
+        unit_name="Borgeren selv" if own else f"Inviteret gæst: {participant.get_kind_display()}",
+        object_type="consultation_guest",
+    )
+    return participant
 
 
 @dataclass(frozen=True)

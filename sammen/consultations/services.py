@@ -30,7 +30,7 @@ from sammen.consultations.models import (
     Participant,
     ParticipantKind,
 )
-from sammen.consultations.selectors import OBJECT_TYPE, consultation_find
+from sammen.consultations.selectors import OBJECT_TYPE, consultation_find, guest_by_token
 from sammen.core.actor import Actor
 from sammen.core.errors import Forbidden, NotFound, ValidationFailed
 from sammen.core.presenters import datetime_text
@@ -91,7 +91,7 @@ def _guests(guests: Sequence[GuestInput]) -> list[GuestInput]:
     return list(guests)
 
 
-def join_url(token: str) -> str:
+def _join_url(token: str) -> str:
     return settings.SAMMEN_PUBLIC_URL.rstrip("/") + reverse(
         "consultations:join", kwargs={"token": token}
     )
@@ -102,9 +102,9 @@ def _invite(participant: Participant, token: str, consultation: Consultation, ki
     when = datetime_text(consultation.starts_at)
     body = {
         "invitation": f"Hej {participant.name}. Du er inviteret til et skærmbesøg {when}. "
-        f"Åbn linket tidligst 15 minutter før: {join_url(token)}",
+        f"Åbn linket tidligst 15 minutter før: {_join_url(token)}",
         "rebooked": f"Hej {participant.name}. Dit skærmbesøg er flyttet til {when}. "
-        f"Brug dette nye link: {join_url(token)}",
+        f"Brug dette nye link: {_join_url(token)}",
     }[kind]
     message = Notification(
         to=participant.contact, subject="Skærmbesøg fra kommunen", body=body, kind=kind
@@ -327,23 +327,6 @@ def consultation_rebook_by_citizen(
 
 
 # --- Guests: the link and the one-time code --------------------------------------------------
-
-
-def guest_by_token(*, token: str, now: dt.datetime | None = None) -> Participant:
-    """The guest a link belongs to, while the link is open (15 minutes before the start to
-    the end of the slot). An unknown, replaced or closed link: NotFound, saying nothing."""
-    now = now or timezone.now()
-    if not token or len(token) > 100:
-        raise NotFound("Linket er ugyldigt eller udløbet.")
-    participant = (
-        Participant.objects.select_related("consultation")
-        .filter(token_hash=tokens.token_hash(token))
-        .exclude(kind=ParticipantKind.STAFF)
-        .first()
-    )
-    if participant is None or not participant.consultation.is_open(now):
-        raise NotFound("Linket er ugyldigt eller udløbet.")
-    return participant
 
 
 def guest_code_send(*, token: str) -> Participant:

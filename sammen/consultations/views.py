@@ -259,7 +259,7 @@ def consultation_end(request: ActorRequest, consultation_id: Any) -> HttpRespons
 
 
 def _guest_page(request: Any, token: str, form: CodeForm, status: int = 200) -> HttpResponse:
-    participant = services.guest_by_token(token=token)
+    participant = selectors.guest_get(token=token)
     return render(
         request,
         "consultations/join.html",
@@ -304,7 +304,7 @@ def guest_join(request: Any, token: str) -> HttpResponse:
 @access_rule(PUBLIC)
 @require_GET
 def guest_room(request: Any, token: str) -> HttpResponse:
-    participant = services.guest_by_token(token=token)
+    participant = selectors.guest_get(token=token)
     if (
         request.session.get(GUEST_SESSION_KEY) != str(participant.pk)
         or participant.verified_session != request.session.session_key

@@ -3,7 +3,7 @@ against the ASGI application served by daphne in this process (HTTP pages and th
 WebSocket): the citizen opens the link on a phone-sized screen, gets a one-time code, waits;
 the nurse admits; each browser then plays the other's video (videoWidth > 0) and its
 `getStats()` shows video and audio bytes received. Screenshots at 360 and 1280 px go to
-/tmp/shots-video/ (and test-artifacts/ on failure)."""
+test-artifacts/shots-video/ (or $SAMMEN_SHOTS_DIR)."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ from sammen.integrations.notifications import Notification
 from sammen.organisation.tests import factories as f
 
 CHROMIUM = Path("/usr/bin/chromium")
-SHOTS = Path(os.environ.get("SAMMEN_SHOTS_DIR", "/tmp/shots-video"))
+SHOTS = Path(os.environ.get("SAMMEN_SHOTS_DIR", "test-artifacts/shots-video"))
 
 pytestmark = [
     pytest.mark.browser,
@@ -62,7 +62,7 @@ def asgi_url() -> Iterator[str]:
             break
         threading.Event().wait(0.05)
     host, port = server.listening_addresses[0]
-    yield f"http://{host}:{port}"
+    return f"http://{host}:{port}"
 
 
 @pytest.fixture(scope="session")

@@ -15,7 +15,7 @@ from django.utils import timezone
 from conftest import World
 from sammen.access.models import AccessLogEntry, ChangeLogEntry
 from sammen.citizens.models import Citizen
-from sammen.consultations import services
+from sammen.consultations import selectors, services
 from sammen.consultations.models import (
     Consultation,
     ConsultationStatus,
@@ -117,15 +117,15 @@ def test_link_works_only_from_15_minutes_before_to_the_end(
         c = book(world, citizen, minutes_from_now=60)
     token = _guest_token(outbox)
     with time_machine.travel(c.starts_at - dt.timedelta(minutes=16)), pytest.raises(NotFound):
-        services.guest_by_token(token=token)
+        selectors.guest_by_token(token=token)
     with time_machine.travel(c.starts_at - dt.timedelta(minutes=15)):
-        assert services.guest_by_token(token=token).kind == ParticipantKind.CITIZEN
+        assert selectors.guest_by_token(token=token).kind == ParticipantKind.CITIZEN
     with time_machine.travel(c.ends_at - dt.timedelta(seconds=1)):
-        services.guest_by_token(token=token)
+        selectors.guest_by_token(token=token)
     with time_machine.travel(c.ends_at), pytest.raises(NotFound):
-        services.guest_by_token(token=token)
+        selectors.guest_by_token(token=token)
     with pytest.raises(NotFound):
-        services.guest_by_token(token=token[:-2] + "xx")  # guessed
+        selectors.guest_by_token(token=token[:-2] + "xx")  # guessed
 
 
 def test_one_time_code_is_single_use_and_throttled(
@@ -180,7 +180,7 @@ def test_rebook_replaces_links_and_cancel_notifies(
     assert outbox[-1].kind == "rebooked"
     assert new != old
     with pytest.raises(NotFound):
-        services.guest_by_token(token=old)
+        selectors.guest_by_token(token=old)
     c.refresh_from_db()
     assert c.duration_minutes == 45
     assert c.version == 2
@@ -190,7 +190,7 @@ def test_rebook_replaces_links_and_cancel_notifies(
         )
     assert outbox[-1].kind == "cancelled"
     with pytest.raises(NotFound):
-        services.guest_by_token(token=new)
+        selectors.guest_by_token(token=new)
 
 
 def test_citizen_cancels_and_moves_own_visit(world: World, citizen: Citizen) -> None:
