@@ -34,6 +34,7 @@ migrate: $(STAMP) ## Migrate the embedded SQLite database
 
 demo: migrate ## Load the demo municipality (named logins + 200 generated citizens; idempotent)
 	SAMMEN_MFA_REQUIRED=$${SAMMEN_MFA_REQUIRED:-false} $(PY) manage.py demo_load
+	$(PY) manage.py consultation_demo
 
 run: demo ## Install, migrate, load demo data and serve http://127.0.0.1:8000
 	@echo "Sammen kører på http://127.0.0.1:8000 (Ctrl-C stopper)"

@@ -5,8 +5,10 @@ citizen's own page lists, cancels and moves their visits. The call itself is the
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -32,6 +34,7 @@ from sammen.core.access_rules import CITIZEN, PUBLIC, access_rule, needs
 from sammen.core.errors import NotFound, ValidationFailed
 from sammen.core.forms import form_add_domain_errors, form_handle
 from sammen.core.requests import ActorRequest, CitizenRequest
+from sammen.integrations.notifications import fake_outbox
 from sammen.organisation.permissions import Permission
 
 GUEST_SESSION_KEY = "consultation_guest"
@@ -258,12 +261,27 @@ def consultation_end(request: ActorRequest, consultation_id: Any) -> HttpRespons
 # --- Guests ---------------------------------------------------------------------------------
 
 
+def _demo_code(participant: Any) -> str:
+    """Only with the fake notifier (never in production): the code it "sent", so the demo
+    can be tried without an SMS gateway."""
+    if settings.PRODUCTION or settings.SAMMEN_NOTIFIER or not participant.code_hash:
+        return ""
+    sent = [m for m in fake_outbox() if m.kind == "code" and m.to == participant.contact]
+    found = re.search(r"\b(\d{6})\b", sent[-1].body) if sent else None
+    return found.group(1) if found else ""
+
+
 def _guest_page(request: Any, token: str, form: CodeForm, status: int = 200) -> HttpResponse:
     participant = selectors.guest_get(token=token)
     return render(
         request,
         "consultations/join.html",
-        {"form": form, "p": participant, "c": participant.consultation},
+        {
+            "form": form,
+            "p": participant,
+            "c": participant.consultation,
+            "demo_code": _demo_code(participant),
+        },
         status=status,
     )
 

@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.db import connections
 
 from conftest import World
 from sammen.citizens.models import Citizen
@@ -38,7 +39,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture(scope="session")
-def asgi_url() -> Iterator[str]:
+def asgi_url() -> str:
     """config.asgi served by daphne on a free loopback port, in a thread of this process (so
     it shares the test database, also SQLite's in-memory one). Twisted's reactor runs once
     per process, hence one server for the session."""
@@ -65,7 +66,7 @@ def asgi_url() -> Iterator[str]:
     return f"http://{host}:{port}"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def media_browser() -> Iterator[Any]:
     if not CHROMIUM.exists():
         pytest.skip("Debian's chromium is not installed (make browser installs it)")
@@ -132,8 +133,12 @@ def test_nurse_and_citizen_see_and_hear_each_other(
     outbox: list[Notification],
     asgi_url: str,
     media_browser: Any,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    settings.SAMMEN_PUBLIC_URL = asgi_url
+    # The server's threads close their database connections after each request, so none is
+    # left open for the garbage collector (PostgreSQL: ResourceWarning).
+    monkeypatch.setitem(connections["default"].settings_dict, "CONN_MAX_AGE", 0)
+    monkeypatch.setattr(settings, "SAMMEN_PUBLIC_URL", asgi_url)
     visit: Consultation = book(world, citizen, minutes_from_now=5)
     invitation = next(m for m in outbox if m.to == citizen.phone)
     token = token_in(invitation)

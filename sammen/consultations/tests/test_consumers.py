@@ -4,14 +4,15 @@ and messages that are refused without disturbing the call."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import json
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
 import time_machine
-from asgiref.sync import async_to_sync
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
 from django.test import Client
@@ -63,8 +64,12 @@ def _guest_session(participant: Participant) -> str:
     return key
 
 
-def run(test: Callable[[], Awaitable[None]]) -> None:
-    async_to_sync(test)()
+def run(test: Callable[[], Coroutine[Any, Any, None]]) -> None:
+    """Run the test's coroutine on its own event loop in its own thread: the main thread may
+    hold a running loop (Playwright's sync API, when a browser test ran earlier in this
+    process), where async_to_sync refuses to run."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, test()).result()
 
 
 async def _json(ws: WebsocketCommunicator) -> dict[str, Any]:

@@ -228,7 +228,7 @@ def test_end_writes_a_journal_note_with_the_encounter_class(world: World, citize
     c.refresh_from_db()
     assert c.status == ConsultationStatus.ENDED
     assert c.encounter_class == "telefonisk"
-    entry = Entry.objects.get(pk=c.journal_entry_id)
+    entry = Entry.objects.get(pk=str(c.journal_entry_id))
     assert entry.template.key == "skaermbesoeg-notat"
     assert entry.subject_code == "telefonisk"
     assert entry.data["varighed"] == 20

@@ -101,7 +101,7 @@ def test_cancel_rebook_and_end_through_the_pages(world: World, citizen: Citizen)
     assert ended.status_code == 302
     c.refresh_from_db()
     assert c.status == ConsultationStatus.ENDED
-    assert Entry.objects.get(pk=c.journal_entry_id).data["notat"] == "Gennemgik øvelserne."
+    assert Entry.objects.get(pk=str(c.journal_entry_id)).data["notat"] == "Gennemgik øvelserne."
 
 
 def test_guest_link_code_and_room(
