@@ -57,7 +57,9 @@ def test_nurse_books_from_the_citizen_and_bad_input_is_422_in_danish(
     page = client.get(f"/video/{c.pk}/")
     assert "Samtale om træning" in page.text
     assert "Tolk" in page.text
-    assert "Skærmbesøg" in client.get(f"/borgere/{citizen.pk}/").text
+    citizen_page = client.get(f"/borgere/{citizen.pk}/").text
+    assert "Book skærmbesøg" in citizen_page
+    assert "Samtale om træning" in citizen_page  # the section lists the citizen's visits
 
 
 def test_every_page_of_a_visit_is_404_for_another_municipality(
