@@ -236,7 +236,12 @@ def consultation_end(request: ActorRequest, consultation_id: Any) -> HttpRespons
         request.POST or None,
         initial={
             "version": c.version,
-            "encounter_class": EncounterClass.SCREEN,
+            # The room says "telefonisk" when the call was audio only throughout.
+            "encounter_class": (
+                EncounterClass.PHONE
+                if request.GET.get("kontaktform") == EncounterClass.PHONE
+                else EncounterClass.SCREEN
+            ),
             "minutes": min(minutes, c.duration_minutes),
         },
     )

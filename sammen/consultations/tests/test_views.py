@@ -91,6 +91,8 @@ def test_cancel_rebook_and_end_through_the_pages(world: World, citizen: Citizen)
     assert nonce is not None
     assert f'src="/static/consultations/room.js" nonce="{nonce.group(1)}"' in room.text
     assert "<script>" not in room.text
+    phone_form = client.get(f"/video/{c.pk}/afslut/?kontaktform=telefonisk").text
+    assert re.search(r'value="telefonisk"[^>]*checked', phone_form)
     ended = client.post(
         f"/video/{c.pk}/afslut/",
         {

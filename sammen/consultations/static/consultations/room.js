@@ -21,6 +21,7 @@
   var state = { muted: false, camera_off: false, audio_only: false, screen: false };
   var closedByUs = false;
   var weakCount = 0;
+  var everVideo = false; // did anyone send video? (audio only throughout = "Telefonisk")
 
   function say(text) { statusEl.textContent = text; }
 
@@ -154,6 +155,9 @@
         stream.addTrack(event.track);
       }
       peer.video.srcObject = stream;
+      if (event.track.kind === "video") {
+        event.track.onunmute = function () { everVideo = true; };
+      }
       var played = peer.video.play();
       if (played && played.catch) { played.catch(function () {}); }
     };
@@ -363,7 +367,10 @@
     if (isStaff) { send({ type: "end" }); }
     hangUp();
     if (ws) { ws.close(1000); }
-    if (isStaff && root.dataset.endUrl) { location.href = root.dataset.endUrl; }
+    if (isStaff && root.dataset.endUrl) {
+      var audioOnly = state.audio_only && !everVideo;
+      location.href = root.dataset.endUrl + (audioOnly ? "?kontaktform=telefonisk" : "");
+    }
     else { say(T.left); }
   });
 
