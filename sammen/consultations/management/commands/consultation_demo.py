@@ -40,7 +40,9 @@ class Command(BaseCommand):
             .first()
         )
         if found is None or membership is None:
-            raise CommandError("Kør demo_load først (demo-borger og sygeplejerske mangler).")
+            # `make run` goes on without demo video visits (e.g. demo_load --citizens 0).
+            self.stdout.write("  … Ingen demo-skærmbesøg: demo-borger eller sygeplejerske mangler.")
+            return
         citizen = found.citizen
         now = timezone.now()
         start_of_day = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
