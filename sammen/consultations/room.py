@@ -16,6 +16,8 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.models import Device
 
 from sammen.access import gate
 from sammen.access.models import Operation
@@ -24,6 +26,8 @@ from sammen.consultations.selectors import OBJECT_TYPE
 from sammen.core.actor import Actor
 from sammen.core.errors import Forbidden, NotFound
 from sammen.core.ids import parse_uuid
+from sammen.organisation import selectors as org_selectors
+from sammen.organisation import services as org_services
 
 GUEST_SESSION_KEY = "consultation_guest"
 
@@ -80,12 +84,6 @@ def _member(p: Participant, replaced: str = "") -> Member:
 def staff_actor(scope: dict[str, Any]) -> Actor | None:
     """The staff actor of a socket's session, with the same checks as a page: a complete
     login (second factor verified where required) within the session's lifetime."""
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.models import Device
-
-    from sammen.organisation import selectors as org_selectors
-    from sammen.organisation import services as org_services
-
     user = scope.get("user")
     session = scope.get("session")
     if user is None or not user.is_authenticated or session is None:

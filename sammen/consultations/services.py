@@ -33,6 +33,7 @@ from sammen.consultations.models import (
 from sammen.consultations.selectors import OBJECT_TYPE, consultation_find, guest_by_token
 from sammen.core.actor import Actor
 from sammen.core.errors import Forbidden, NotFound, ValidationFailed
+from sammen.core.ids import parse_uuid
 from sammen.core.presenters import datetime_text
 from sammen.integrations.notifications import Notification, notifier
 from sammen.journal import services as journal_services
@@ -276,8 +277,6 @@ def consultation_cancel(
 
 
 def _citizen_own(citizen: Any, consultation_id: Any) -> Consultation:
-    from sammen.core.ids import parse_uuid
-
     found = (
         Consultation.objects.filter(pk=parse_uuid(consultation_id), citizen=citizen)
         .select_for_update()

@@ -293,7 +293,7 @@ def _guest_page(request: Any, token: str, form: CodeForm, status: int = 200) -> 
 
 def _session_key(request: Any) -> str:
     if not request.session.session_key:
-        request.session.save()
+        request.session.cycle_key()  # creates and stores the session
     return str(request.session.session_key)
 
 
