@@ -29,15 +29,14 @@ from sammen.consultations.forms import (
     local_now_rounded,
 )
 from sammen.consultations.ice import ice_servers
-from sammen.consultations.models import ConsultationStatus, EncounterClass, ParticipantKind
+from sammen.consultations.models import ConsultationStatus, EncounterClass
+from sammen.consultations.room import GUEST_SESSION_KEY
 from sammen.core.access_rules import CITIZEN, PUBLIC, access_rule, needs
 from sammen.core.errors import NotFound, ValidationFailed
 from sammen.core.forms import form_add_domain_errors, form_handle
 from sammen.core.requests import ActorRequest, CitizenRequest
 from sammen.integrations.notifications import fake_outbox
 from sammen.organisation.permissions import Permission
-
-GUEST_SESSION_KEY = "consultation_guest"
 
 
 def _detail_url(consultation: Any) -> str:
@@ -408,6 +407,3 @@ def citizen_rebook(request: CitizenRequest, consultation_id: Any) -> HttpRespons
         context={"c": c},
         partial=None,
     )
-
-
-GUEST_KIND_LABELS = dict(ParticipantKind.choices)
