@@ -34,6 +34,7 @@ migrate: $(STAMP) ## Migrate the embedded SQLite database
 
 demo: migrate ## Load the demo municipality (named logins + 200 generated citizens; idempotent)
 	SAMMEN_MFA_REQUIRED=$${SAMMEN_MFA_REQUIRED:-false} $(PY) manage.py demo_load
+	$(PY) manage.py consultation_demo
 
 run: demo ## Install, migrate, load demo data and serve http://127.0.0.1:8000
 	@echo "Sammen kører på http://127.0.0.1:8000 (Ctrl-C stopper)"
@@ -57,6 +58,7 @@ typecheck: $(STAMP) ## mypy --strict
 checks: $(STAMP) ## manage.py check (dev and production profile) + makemigrations --check
 	$(PY) manage.py check --fail-level WARNING
 	SAMMEN_ENV=production SAMMEN_MINLOG_CLIENT=municipality.nsp.MinLogClient \
+	  SAMMEN_NOTIFIER=municipality.sms.Notifier \
 	  DJANGO_SECRET_KEY=ci-check-$$(date +%s)-not-a-real-secret-key-0123456789abcdef \
 	  DJANGO_ALLOWED_HOSTS=sammen.example.dk $(PY) manage.py check --deploy --fail-level WARNING
 	$(PY) manage.py makemigrations --check --dry-run

@@ -379,3 +379,42 @@ OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = "oauth2_provider.AccessToken"  # noqa: S105
 OAUTH2_PROVIDER_REFRESH_TOKEN_MODEL = "oauth2_provider.RefreshToken"  # noqa: S105 - a model name
 OAUTH2_PROVIDER_ID_TOKEN_MODEL = "oauth2_provider.IDToken"  # noqa: S105 - a model name
 OAUTH2_PROVIDER_GRANT_MODEL = "oauth2_provider.Grant"
+# --- Video visits (sammen/consultations): Channels, notifications, STUN/TURN -----------------
+# daphne first: its runserver serves HTTP and the WebSockets in development (`make run`).
+# Production keeps the pages on gunicorn (WSGI) and runs daphne for /ws/ (docs/architecture.md).
+INSTALLED_APPS = ["daphne", *INSTALLED_APPS, "channels", "sammen.consultations"]
+# The signalling's channel layer: Redis when SAMMEN_CHANNEL_LAYER_URL is set (several daphne
+# processes share rooms), otherwise in memory (one process: development, tests).
+SAMMEN_CHANNEL_LAYER_URL = os.environ.get("SAMMEN_CHANNEL_LAYER_URL", "")
+if SAMMEN_CHANNEL_LAYER_URL:
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [SAMMEN_CHANNEL_LAYER_URL], "capacity": 200, "expiry": 30},
+        }
+    }
+else:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+# SMS/e-mail provider for invitations and codes (dotted path to a class); empty = the in-memory
+# fake, which production refuses (an invitation would go nowhere).
+SAMMEN_NOTIFIER = os.environ.get("SAMMEN_NOTIFIER", "")
+if PRODUCTION and (not SAMMEN_NOTIFIER or SAMMEN_NOTIFIER.endswith("FakeNotifier")):
+    raise ImproperlyConfigured(
+        "SAMMEN_NOTIFIER must name the SMS/e-mail provider in production; "
+        "the fake is only for tests and the demo."
+    )
+# The address in invitation links.
+SAMMEN_PUBLIC_URL = os.environ.get("SAMMEN_PUBLIC_URL", "http://127.0.0.1:8000")
+# STUN/TURN for WebRTC (comma-separated URLs). None is needed on loopback or one network.
+# Production: the municipality's coturn (turn:/turns: URLs) with use-auth-secret; the shared
+# secret signs short-lived credentials (sammen/consultations/ice.py).
+SAMMEN_VIDEO_STUN_URLS = [
+    u.strip() for u in os.environ.get("SAMMEN_VIDEO_STUN_URLS", "").split(",") if u.strip()
+]
+SAMMEN_VIDEO_TURN_URLS = [
+    u.strip() for u in os.environ.get("SAMMEN_VIDEO_TURN_URLS", "").split(",") if u.strip()
+]
+SAMMEN_VIDEO_TURN_SECRET = os.environ.get("SAMMEN_VIDEO_TURN_SECRET", "")
+# Transport time saved per screen visit, one way (insight), until care_plans knows the usual
+# place of each service and the distance from the citizen's address.
+SAMMEN_VIDEO_MINUTES_EACH_WAY = int(os.environ.get("SAMMEN_VIDEO_MINUTES_EACH_WAY", "15"))

@@ -24,6 +24,7 @@ urlpatterns = [
         "administration/systemklienter/",
         include((fhir_urls.admin_urlpatterns, "fhir_admin")),
     ),
+    path("", include("sammen.consultations.urls")),
     # Support-only Django admin: superuser with a verified second factor (django-otp's site).
     path(
         "support/",

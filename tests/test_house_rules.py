@@ -63,6 +63,7 @@ def test_production_settings_pass_check_deploy() -> None:
         "DJANGO_SECRET_KEY": "test-" + "k" * 60,
         "DJANGO_ALLOWED_HOSTS": "sammen.example.dk",
         "SAMMEN_MINLOG_CLIENT": "municipality.nsp.MinLogClient",  # not imported by the check
+        "SAMMEN_NOTIFIER": "municipality.sms.Notifier",  # not imported by the check
         "PATH": "/usr/bin:/bin",
     }
     result = subprocess.run(  # noqa: S603 - fixed command, no user input

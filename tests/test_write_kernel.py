@@ -46,6 +46,15 @@ EXEMPT: dict[str, str] = {
     ),
     "sammen.access.services.minlog_push": "system job: sends queued accesses to MinLog",
     "sammen.care_plans.services.visitation_require": "a permission check; writes nothing",
+    # Video visits: what guests and the citizen do themselves (no staff actor, no staff access).
+    "sammen.consultations.services.consultation_cancel_by_citizen": (
+        "the citizen cancels their own visit from their own page; no staff access to log"
+    ),
+    "sammen.consultations.services.consultation_rebook_by_citizen": (
+        "the citizen moves their own visit from their own page; no staff access to log"
+    ),
+    "sammen.consultations.services.guest_code_send": "sends a guest's one-time code",
+    "sammen.consultations.services.guest_verify": "checks a guest's one-time code",
 }
 # Whole modules without citizen data (the layering keeps Citizen out of them).
 EXEMPT_MODULES: dict[str, str] = {
@@ -376,6 +385,67 @@ def _notification_mark_read(world: World) -> Callable[[], Any]:
     )
     return lambda: triage.notification_mark_read(
         actor=world.actor(world.nurse), notification_id=note.pk
+def _consultation(world: World) -> Any:
+    from sammen.consultations import services as consultation_services
+    from sammen.journal.tests.factories import citizen_create as cared_for
+
+    content_load()
+    return consultation_services.consultation_book(
+        actor=world.actor(world.nurse),
+        citizen_id=cared_for(world.home_care_team).pk,
+        starts_at=timezone.now() + dt.timedelta(minutes=30),
+        duration_minutes=30,
+        purpose="Opfølgning",
+    )
+
+
+def _consultation_book(world: World) -> Callable[[], Any]:
+    from sammen.consultations import services as consultation_services
+    from sammen.journal.tests.factories import citizen_create as cared_for
+
+    citizen = cared_for(world.home_care_team)
+    return lambda: consultation_services.consultation_book(
+        actor=world.actor(world.nurse),
+        citizen_id=citizen.pk,
+        starts_at=timezone.now() + dt.timedelta(hours=1),
+        duration_minutes=30,
+        purpose="Opfølgning",
+    )
+
+
+def _consultation_rebook(world: World) -> Callable[[], Any]:
+    from sammen.consultations import services as consultation_services
+
+    c = _consultation(world)
+    return lambda: consultation_services.consultation_rebook(
+        actor=world.actor(world.nurse),
+        consultation_id=c.pk,
+        version=c.version,
+        starts_at=c.starts_at + dt.timedelta(hours=1),
+        duration_minutes=45,
+    )
+
+
+def _consultation_cancel(world: World) -> Callable[[], Any]:
+    from sammen.consultations import services as consultation_services
+
+    c = _consultation(world)
+    return lambda: consultation_services.consultation_cancel(
+        actor=world.actor(world.nurse), consultation_id=c.pk, version=c.version, reason="Syg"
+    )
+
+
+def _consultation_end(world: World) -> Callable[[], Any]:
+    from sammen.consultations import services as consultation_services
+
+    c = _consultation(world)
+    return lambda: consultation_services.consultation_end(
+        actor=world.actor(world.nurse),
+        consultation_id=c.pk,
+        version=c.version,
+        encounter_class="skaermbesoeg",
+        minutes=20,
+        note="Samtale om træning.",
     )
 
 
@@ -404,6 +474,10 @@ SCENARIOS: dict[str, Scenario] = {
     "sammen.triage.services.follow_up_create": _follow_up_create,
     "sammen.triage.services.follow_up_close": _follow_up_close,
     "sammen.triage.services.notification_mark_read": _notification_mark_read,
+    "sammen.consultations.services.consultation_book": _consultation_book,
+    "sammen.consultations.services.consultation_rebook": _consultation_rebook,
+    "sammen.consultations.services.consultation_cancel": _consultation_cancel,
+    "sammen.consultations.services.consultation_end": _consultation_end,
 }
 
 
