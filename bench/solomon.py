@@ -8,20 +8,23 @@ Euclidean, scaled ×100 and rounded for the solver (integers); the distance repo
 unrounded Euclidean length of the routes found, so it compares with `bks.json` directly.
 Objective: fewest vehicles first, then distance: `--fleet-share` (40 %) of the time goes to
 PyVRP's `minimise_fleet`, the rest to solving with that fleet (and a fixed cost of 1000
-distance units per vehicle). Reported per instance: vehicles and distance found, best known, the distance gap
-(only where the vehicle count matches), the mean gap per class; JSON in bench/results/.
+distance units per vehicle). Reported per instance: vehicles and distance found, best
+known, the distance gap (only where the vehicle count matches), the mean gap per class;
+JSON in bench/results/.
 The load average is printed: on a shared machine a time-limited solver finds less.
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import math
 import os
 import statistics
 import time
 from pathlib import Path
+from typing import Any, cast
 
 from pyvrp import Client, Depot, Location, ProblemData, VehicleType, minimise_fleet, solve
 from pyvrp.stop import MaxRuntime
@@ -72,8 +75,8 @@ def build(capacity: int, nodes: list[tuple[float, float, int, int, int, int]]) -
         clients=clients,
         depots=[Depot(location=0, tw_early=depot[3] * SCALE, tw_late=depot[4] * SCALE)],
         vehicle_types=[vehicles],
-        distance_matrices=[matrix],
-        duration_matrices=[matrix],
+        distance_matrices=[cast(Any, matrix)],
+        duration_matrices=[cast(Any, matrix)],
     )
 
 
@@ -83,7 +86,7 @@ def euclid_length(
     total = 0.0
     for visits in routes:
         path = [0, *visits, 0]
-        for a, b in zip(path, path[1:], strict=False):
+        for a, b in itertools.pairwise(path):
             total += math.hypot(nodes[a][0] - nodes[b][0], nodes[a][1] - nodes[b][1])
     return total
 
@@ -106,7 +109,7 @@ def main() -> None:
             n for n in names if any(n.startswith(p) and n[len(p)].isdigit() for p in args.only)
         ]
     print(f"{len(names)} instances, {args.seconds:g} s each, load average {os.getloadavg()}")
-    rows = []
+    rows: list[dict[str, Any]] = []
     for name in names:
         capacity, nodes = read_instance(args.dir / f"{name}.txt")
         data = build(capacity, nodes)
@@ -144,21 +147,22 @@ def main() -> None:
             f"  gap {'—' if gap is None else f'{gap:+.2f} %'}",
             flush=True,
         )
-    classes: dict[str, list[dict[str, object]]] = {}
+    classes: dict[str, list[dict[str, Any]]] = {}
     for row in rows:
         cls = str(row["instance"]).rstrip("0123456789")[:2] + str(row["instance"]).lstrip("CR")[0]
         classes.setdefault(cls, []).append(row)
     print("\nclass  n  vehicles=bks  mean gap (where vehicles match)")
     summary = {}
     for cls, group in sorted(classes.items()):
-        gaps = [float(r["gap_pct"]) for r in group if r["gap_pct"] is not None]  # type: ignore[arg-type]
+        gaps = [float(r["gap_pct"]) for r in group if r["gap_pct"] is not None]
         match = sum(1 for r in group if r["vehicles"] == r["bks_vehicles"])
         mean = statistics.fmean(gaps) if gaps else None
         summary[cls] = {"n": len(group), "vehicles_match": match, "mean_gap_pct": mean}
         print(
-            f"{cls:5} {len(group):2}  {match:2}/{len(group):<2}  {'—' if mean is None else f'{mean:+.2f} %'}"
+            f"{cls:5} {len(group):2}  {match:2}/{len(group):<2}  "
+            f"{'—' if mean is None else f'{mean:+.2f} %'}"
         )
-    all_gaps = [float(r["gap_pct"]) for r in rows if r["gap_pct"] is not None]  # type: ignore[arg-type]
+    all_gaps = [float(r["gap_pct"]) for r in rows if r["gap_pct"] is not None]
     matched = sum(1 for r in rows if r["vehicles"] == r["bks_vehicles"])
     print(
         f"all   {len(rows)}  {matched}/{len(rows)}  "

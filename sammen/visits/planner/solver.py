@@ -27,6 +27,7 @@ How the rules map onto PyVRP (details in README.md):
 from __future__ import annotations
 
 import time
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, cast
@@ -35,6 +36,7 @@ import numpy as np
 from numpy.typing import NDArray
 from pyvrp import Client, Depot, Location, ProblemData, Solution, VehicleType, solve
 from pyvrp import Route as PyvrpRoute
+from pyvrp.exceptions import PenaltyBoundWarning
 from pyvrp.stop import MaxRuntime, MultipleCriteria, NoImprovement
 
 from .model import (
@@ -305,12 +307,21 @@ class _Problem:
         """Client indices per shift (empty list: no route); None when no feasible plan was
         found (only possible with required breaks)."""
         stop = MultipleCriteria([MaxRuntime(max(0.05, seconds)), NoImprovement(patience)])
-        start_from = None
-        if initial is not None:
-            start_from = Solution(
-                self.data, [self._route(k, r) for k, r in enumerate(initial) if r]
+        if initial is None:
+            # Start from the breaks alone: feasible whenever the breaks can be held at all, so
+            # the search never ends without a feasible plan.
+            initial = [[] for _ in self.request.shifts]
+            for c, node in sorted(enumerate(self.nodes), key=lambda cn: cn[1].early):
+                if node.kind is StopKind.BREAK and node.shift_index is not None:
+                    initial[node.shift_index].append(c)
+        start_from = Solution(self.data, [self._route(k, r) for k, r in enumerate(initial) if r])
+        with warnings.catch_warnings():
+            # PyVRP warns when its penalty for lateness reaches the cap: expected here, since a
+            # forbidden arc is a million minutes late; infeasibility is handled by the caller.
+            warnings.simplefilter("ignore", PenaltyBoundWarning)
+            result = solve(
+                self.data, stop=stop, seed=seed, display=False, initial_solution=start_from
             )
-        result = solve(self.data, stop=stop, seed=seed, display=False, initial_solution=start_from)
         routes: list[list[int]] = [[] for _ in self.request.shifts]
         best = result.best
         if not best.is_feasible():

@@ -14,12 +14,12 @@ from sammen.visits.planner.model import (
     Lock,
     Plan,
     PlanRequest,
+    Reason,
     Route,
     Shift,
     Stop,
     StopKind,
     Unplaced,
-    Reason,
     Visit,
     hm,
 )

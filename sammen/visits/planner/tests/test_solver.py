@@ -14,6 +14,7 @@ from sammen.visits.planner.model import (
     Break,
     CitizenWeek,
     Lock,
+    Plan,
     PlanRequest,
     Reason,
     Shift,
@@ -25,7 +26,9 @@ from sammen.visits.planner.solver import plan
 from sammen.visits.planner.synthetic import OFFICE, team_day
 from sammen.visits.planner.travel import Point, TravelMode
 
-QUICK = {"seconds": 0.6, "patience": 1500}
+
+def quick(request: PlanRequest) -> Plan:
+    return plan(request, seconds=0.6, patience=1500)
 
 
 def near(dlat: float, dlon: float) -> Point:
@@ -41,7 +44,7 @@ def shifts(draw: st.DrawFn, index: int) -> Shift:
     start = draw(st.integers(hm("06:30"), hm("08:00")))
     end = start + draw(st.integers(240, 480))
     home = draw(st.one_of(st.just(OFFICE), points))
-    breaks = ()
+    breaks: tuple[Break, ...] = ()
     if draw(st.booleans()):
         earliest = start + draw(st.integers(60, 150))
         breaks = (Break(earliest, earliest + draw(st.integers(0, 60)), 15, OFFICE),)
@@ -82,7 +85,7 @@ def requests(draw: st.DrawFn) -> PlanRequest:
                 recent_staff=tuple(draw(st.lists(st.sampled_from(ids), max_size=2))),
             )
         )
-    locks = ()
+    locks: tuple[Lock, ...] = ()
     if visits and staff and draw(st.booleans()):
         v = visits[0]
         who = tuple(s.staff_id for s in staff if v.skills <= s.skills)[: v.staff_count]
@@ -98,7 +101,7 @@ def requests(draw: st.DrawFn) -> PlanRequest:
 @settings(max_examples=30, deadline=None)
 @given(requests())
 def test_every_plan_passes_the_checker(request: PlanRequest) -> None:
-    result = plan(request, **QUICK)
+    result = quick(request)
     verdict = check(request, result)
     assert verdict.violations == ()
     listed = {u.visit_id for u in result.unplaced}
@@ -151,7 +154,7 @@ def test_bad_input_is_listed_with_why_and_the_rest_is_planned() -> None:
         ),
         locks=(Lock("locked", ("m9",)),),
     )
-    result = plan(request, **QUICK)
+    result = quick(request)
     reasons = {u.visit_id: u.reason for u in result.unplaced}
     assert reasons == {
         "short": Reason.WINDOW_TOO_SHORT,
@@ -165,7 +168,7 @@ def test_bad_input_is_listed_with_why_and_the_rest_is_planned() -> None:
     assert check(request, result).ok
 
     empty = PlanRequest(shifts=(), visits=(visit("ok"),))
-    nobody = plan(empty, **QUICK)
+    nobody = quick(empty)
     assert [(u.visit_id, u.reason) for u in nobody.unplaced] == [("ok", Reason.NO_STAFF)]
 
 
@@ -176,7 +179,7 @@ def test_a_visit_nobody_can_reach_in_time_is_listed_with_why() -> None:
         shifts=staff,
         visits=(Visit("far", "b1", far, hm("07:00"), hm("07:40"), 10),),
     )
-    result = plan(request, **QUICK)
+    result = quick(request)
     assert [u.reason for u in result.unplaced] == [Reason.NO_TIME]
     assert "nå frem" in result.unplaced[0].detail
 
@@ -188,7 +191,7 @@ def test_continuity_has_a_visible_cost_and_is_kept_when_it_is_cheap() -> None:
         Visit("v1", "b1", a, hm("08:00"), hm("09:00"), 30, preferred_staff=("m1",)),
         Visit("v2", "b2", b, hm("08:00"), hm("09:00"), 30, preferred_staff=("m0",)),
     )
-    result = plan(PlanRequest(shifts=staff, visits=visits), **QUICK)
+    result = quick(PlanRequest(shifts=staff, visits=visits))
     assert result.assignments() == {"v1": ("m1",), "v2": ("m0",)}
     verdict = check(PlanRequest(shifts=staff, visits=visits), result)
     assert verdict.report.continuity_pct == 100.0
