@@ -187,6 +187,7 @@ class Reason(StrEnum):
     LOCKED_STAFF_ABSENT = "locked_staff_absent"
     TOO_LATE = "too_late"
     NO_TIME = "no_time"
+    NOT_PLANNED = "not_planned"
 
 
 REASON_TEXT: dict[Reason, str] = {
@@ -199,6 +200,7 @@ REASON_TEXT: dict[Reason, str] = {
     Reason.LOCKED_STAFF_ABSENT: "Besøget er låst til en medarbejder, der ikke er på vagt.",
     Reason.TOO_LATE: "Tidsvinduet er allerede overskredet.",
     Reason.NO_TIME: "Ingen medarbejder kan nå besøget inden for tidsvinduet og vagten.",
+    Reason.NOT_PLANNED: "Besøget er ikke lagt på nogen medarbejder.",
 }
 
 

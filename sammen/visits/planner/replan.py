@@ -19,9 +19,11 @@ against) and the new plan.
 from __future__ import annotations
 
 import dataclasses
+import time
 from dataclasses import dataclass
 
 from .model import Lock, Minute, Plan, PlanRequest, Shift, StopKind
+from .sequence import sequences
 from .solver import plan, travel_table
 from .travel import Point, StraightLineMatrix, TravelMatrix
 
@@ -42,6 +44,7 @@ def replan(
     seconds: float = 10.0,
     seed: int = 0,
 ) -> Replan:
+    began = time.perf_counter()
     provider = matrix or StraightLineMatrix()
     table = travel_table(request, provider)
     visits = {v.visit_id: v for v in request.visits}
@@ -95,7 +98,14 @@ def replan(
         request, shifts=tuple(shifts), locks=tuple(locks), not_before=at
     )
     previous = before.assignments()
-    result = plan(new_request, matrix=provider, seconds=seconds, seed=seed, previous=previous)
+    result = plan(
+        new_request,
+        matrix=provider,
+        seconds=max(0.5, seconds - (time.perf_counter() - began)),
+        seed=seed,
+        previous=previous,
+        start_from=sequences(before),
+    )
     now = result.assignments()
     moved = tuple(
         sorted(vid for vid, staff in previous.items() if vid in now and now[vid] != staff)

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import time
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -55,6 +55,7 @@ from .model import (
 )
 from .travel import Point, StraightLineMatrix, TravelMatrix, TravelMode
 
+MARGIN = 0.25  # seconds kept for the work after the search
 FORBIDDEN = 1_000_000  # minutes: a route that uses such an arc is late beyond any window
 VISIT_PRIZE = 100_000
 BREAK_PRIZE = 10 * VISIT_PRIZE
@@ -415,10 +416,16 @@ def plan(
     patience: int = 20_000,
     seed: int = 0,
     previous: dict[str, tuple[str, ...]] | None = None,
+    start_from: Mapping[str, Sequence[str | int]] | None = None,
 ) -> Plan:
-    """Plan the day. `previous` (visit id → staff ids) makes moving a visit cost (re-plan)."""
+    """Plan the day within `seconds` of wall time (matrix included).
+
+    `previous` (visit id → staff ids) makes moving a visit cost (re-plan); `start_from` (staff id
+    → visit ids and break indices in order, e.g. `sequence.sequences(plan)`) is where the search
+    starts: the plan before, for a re-plan, or the leader's manual plan.
+    """
     started = time.perf_counter()
-    deadline = started + seconds
+    deadline = started + seconds - MARGIN
     visits, unplaced = screen(request)
     if not request.shifts:
         return Plan(routes=(), unplaced=tuple(unplaced), seconds=time.perf_counter() - started)
@@ -429,7 +436,9 @@ def plan(
     nodes = _nodes(request, visits, pins)
     problem = _Problem(request, nodes, table, previous)
     share = 0.5 if doubles else 1.0
-    problem, routes = problem.solve_or_relax(seconds * share, patience, seed, None)
+    initial = None if start_from is None else _initial(request, nodes, start_from)
+    budget = max(0.05, deadline - time.perf_counter())
+    problem, routes = problem.solve_or_relax(budget * share, patience, seed, initial)
     dropped: list[str] = []
     for attempt in range(3):
         if not doubles:
@@ -501,6 +510,28 @@ def _why(request: PlanRequest, table: TravelTable, v: Visit) -> str:
     if reachable < v.staff_count:
         return "Ingen kvalificeret medarbejder kan nå frem i tide fra vagtens start."
     return "De kvalificerede medarbejdere er optaget i tidsvinduet."
+
+
+def _initial(
+    request: PlanRequest, nodes: list[_Node], orders: Mapping[str, Sequence[str | int]]
+) -> list[list[int]]:
+    """Orders of visit ids and break indices → client indices per shift."""
+    breaks = {(n.shift_index, n.break_index): c for c, n in enumerate(nodes) if n.visit is None}
+    halves: dict[str, list[int]] = {}
+    for c, n in enumerate(nodes):
+        if n.visit is not None:
+            halves.setdefault(n.visit.visit_id, []).append(c)
+    routes: list[list[int]] = []
+    for k, shift in enumerate(request.shifts):
+        route: list[int] = []
+        for item in orders.get(shift.staff_id, ()):
+            if isinstance(item, int):
+                if (k, item) in breaks:
+                    route.append(breaks[(k, item)])
+            elif halves.get(item):
+                route.append(halves[item].pop(0))
+        routes.append(route)
+    return routes
 
 
 def _starts(
