@@ -97,7 +97,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dir", type=Path, default=DEFAULT_DIR)
     parser.add_argument("--seconds", type=float, default=30.0, help="time per instance")
-    parser.add_argument("--only", nargs="*", default=[], help="name prefixes, e.g. C1 R1 RC1")
+    parser.add_argument(
+        "--only", nargs="*", default=[], help="classes or names, e.g. C1 R1 RC1 R208"
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument(
         "--fleet-share", type=float, default=0.4, help="share of the time spent on fleet size"
@@ -110,7 +112,10 @@ def main() -> None:
         names = [
             n for n in names if any(n.startswith(p) and n[len(p)].isdigit() for p in args.only)
         ]
-    print(f"{len(names)} instances, {args.seconds:g} s each, load average {os.getloadavg()}")
+    print(
+        f"{len(names)} instances, {args.seconds:g} s each, load average {os.getloadavg()}",
+        flush=True,
+    )
     rows: list[dict[str, Any]] = []
     for name in names:
         capacity, nodes = read_instance(args.dir / f"{name}.txt")
