@@ -170,12 +170,12 @@ def _nodes(request: PlanRequest, visits: list[Visit], pins: dict[str, Minute]) -
     return nodes
 
 
-def _allowed(request: PlanRequest, k: int, node: _Node) -> bool:
+def _allowed(request: PlanRequest, k: int, node: _Node, locks: dict[str, Lock]) -> bool:
     shift = request.shifts[k]
     if node.kind is StopKind.BREAK:
         return node.shift_index == k
     assert node.visit is not None
-    lock = next((x for x in request.locks if x.visit_id == node.visit.visit_id), None)
+    lock = locks.get(node.visit.visit_id)
     if lock is not None:
         wanted = lock.staff_ids[node.half] if node.half < len(lock.staff_ids) else None
         if node.visit.staff_count >= 2 and len(lock.staff_ids) >= 2:
@@ -225,6 +225,7 @@ class _Problem:
         self.previous = previous
         shifts = request.shifts
         weeks = {w.citizen_id: (w.staff_this_week, w.max_staff) for w in request.weeks}
+        locks = {lock.visit_id: lock for lock in request.locks}
         # Locations: for each shift its start and end place (depots), then one per client.
         depot_points = [p for s in shifts for p in (s.start_place, s.end_place)]
         points = depot_points + [n.point for n in nodes]
@@ -236,7 +237,7 @@ class _Problem:
             extra = np.zeros(len(points), dtype=np.int64)
             for c, node in enumerate(nodes):
                 col = n_dep + c
-                if not _allowed(request, k, node):
+                if not _allowed(request, k, node, locks):
                     base[:, col] = FORBIDDEN
                     extra[col] = 0
                 elif node.visit is not None:
@@ -569,4 +570,4 @@ def _remap(old: list[_Node], new: list[_Node], routes: list[list[int]]) -> list[
     return out
 
 
-__all__ = ["Lock", "TravelTable", "plan", "screen", "travel_table"]
+__all__ = ["TravelTable", "plan", "screen", "travel_table"]
