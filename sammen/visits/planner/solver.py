@@ -55,7 +55,7 @@ from .model import (
 )
 from .travel import Point, StraightLineMatrix, TravelMatrix, TravelMode
 
-MARGIN = 0.25  # seconds kept for the work after the search
+MARGIN = 0.5  # seconds kept for the work after the search
 FORBIDDEN = 1_000_000  # minutes: a route that uses such an arc is late beyond any window
 VISIT_PRIZE = 100_000
 BREAK_PRIZE = 10 * VISIT_PRIZE
@@ -441,6 +441,7 @@ def plan(
     budget = max(0.05, deadline - time.perf_counter())
     problem, routes = problem.solve_or_relax(budget * share, patience, seed, initial)
     dropped: list[str] = []
+    pins_tried: dict[str, set[Minute]] = {}
     for attempt in range(3):
         if not doubles:
             break
@@ -455,12 +456,18 @@ def plan(
                 pins.setdefault(v.visit_id, at[0])
                 continue
             synced = False
-            if v.visit_id in pins and len(halves) < 2:
-                dropped.append(v.visit_id)  # pinned and still not both placed: take it out
-            elif on_two:
+            tried = pins_tried.setdefault(v.visit_id, set())
+            if on_two:
                 pins[v.visit_id] = at[-1]  # the later start: the earlier staff member waits
             else:
-                pins[v.visit_id] = v.starts[0]
+                # Not on two routes (yet): try another minute of the window, then give up.
+                early, late = v.starts
+                fresh = [t for t in (early, (early + late) // 2, late) if t not in tried]
+                if v.visit_id in pins and (not fresh or attempt == 2):
+                    dropped.append(v.visit_id)
+                    continue
+                pins[v.visit_id] = fresh[0] if fresh else early
+            tried.add(pins[v.visit_id])
         if synced:
             break
         keep = [v for v in visits if v.visit_id not in dropped]
