@@ -128,7 +128,9 @@ def main() -> None:
         again = replan(request, result, sick="m04", at=hm("07:30"), seconds=args.seconds)
         wall_again = time.perf_counter() - started
         verdict_again = check(again.request, again.plan)
-        sick_visits = sum(1 for rt in result.routes if rt.staff_id == "m04" for s in rt.stops)
+        sick_visits = sum(
+            1 for rt in result.routes if rt.staff_id == "m04" for s in rt.stops if s.visit_id
+        )
         row = {
             "seed": seed,
             "load": round(load, 2),
