@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass
 from enum import StrEnum
 
-from .model import Plan, PlanRequest, Shift, StopKind, Visit, travel_minutes
+from .model import Lock, Plan, PlanRequest, Route, Shift, StopKind, Visit, travel_minutes
 from .travel import Point, StraightLineMatrix, TravelMatrix, TravelMode
 
 
@@ -132,16 +132,13 @@ def check(request: PlanRequest, plan: Plan, matrix: TravelMatrix | None = None) 
 
 def _route(
     shift: Shift,
-    route: object,
+    route: Route,
     visits: dict[str, Visit],
     travel: _Travel,
     served: dict[str, list[tuple[str, int]]],
     bad: list[Violation],
     request: PlanRequest,
 ) -> tuple[int, int, int]:
-    from .model import Route
-
-    assert isinstance(route, Route)
     sid = shift.staff_id
     if route.leave < shift.start:
         bad.append(Violation(Rule.SHIFT_START, "afgang før vagtens start", sid))
@@ -197,12 +194,10 @@ def _visit(
     v: Visit,
     staff: list[tuple[str, int]],
     shifts: dict[str, Shift],
-    lock: object,
+    lock: Lock | None,
     bad: list[Violation],
     request: PlanRequest,
 ) -> None:
-    from .model import Lock
-
     vid = v.visit_id
     ids = [s for s, _ in staff]
     starts = {t for _, t in staff}
@@ -218,7 +213,7 @@ def _visit(
                 bad.append(Violation(Rule.FIXED_TIME, "ikke på det faste tidspunkt", sid, vid))
         elif not v.window_start <= start <= v.window_end - v.duration:
             bad.append(Violation(Rule.WINDOW, "uden for tidsvinduet", sid, vid))
-    if isinstance(lock, Lock):
+    if lock is not None:
         if sorted(lock.staff_ids) != sorted(ids):
             bad.append(Violation(Rule.LOCK, "ikke hos de låste medarbejdere", None, vid))
         if lock.start is not None and starts != {lock.start}:
