@@ -322,7 +322,12 @@ class _Problem:
             # forbidden arc is a million minutes late; infeasibility is handled by the caller.
             warnings.simplefilter("ignore", PenaltyBoundWarning)
             result = solve(
-                self.data, stop=stop, seed=seed, display=False, initial_solution=start_from
+                self.data,
+                stop=stop,
+                seed=seed,
+                collect_stats=False,
+                display=False,
+                initial_solution=start_from,
             )
         routes: list[list[int]] = [[] for _ in self.request.shifts]
         best = result.best
