@@ -303,6 +303,9 @@ def _care_follow_up(world: World) -> Callable[[], Any]:
         version=fu.version,
         result_code=cf.E_ENDS,
         note="Klarer sig selv",
+    )
+
+
 # --- triage (issue 12) ---
 _VITALS = {"pulse": "118", "respiration": "16", "temperature": "37,0", "systolic": "130"}
 
@@ -385,6 +388,9 @@ def _notification_mark_read(world: World) -> Callable[[], Any]:
     )
     return lambda: triage.notification_mark_read(
         actor=world.actor(world.nurse), notification_id=note.pk
+    )
+
+
 def _consultation(world: World) -> Any:
     from sammen.consultations import services as consultation_services
     from sammen.journal.tests.factories import citizen_create as cared_for

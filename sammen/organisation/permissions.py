@@ -57,9 +57,11 @@ class Permission(models.TextChoices):
     TEAM_SERVICES = (
         "team_services",
         _("Se nye og ophørende indsatser for sine teams"),
+    )
     TRIAGE_ASSESS = (
         "triage_assess",
         _("Revurdere triagefarve og fordele opfølgning (tavlemøde)"),
+    )
     CONSULTATION = (
         "consultation",
         _("Booke og holde skærmbesøg (video) med borgere"),
@@ -67,10 +69,8 @@ class Permission(models.TextChoices):
 
 
 P = Permission
-_CARE = frozenset({P.CITIZEN_READ, P.BREAK_THE_GLASS, P.DOCUMENT})
-_CLINICAL = _CARE | {P.CITIZEN_WRITE, P.DOCUMENT_HEALTH, P.DOCUMENT_ASSESSMENT, P.TRIAGE_ASSESS}
 _CARE = frozenset({P.CITIZEN_READ, P.BREAK_THE_GLASS, P.DOCUMENT, P.CONSULTATION})
-_CLINICAL = _CARE | {P.CITIZEN_WRITE, P.DOCUMENT_HEALTH, P.DOCUMENT_ASSESSMENT}
+_CLINICAL = _CARE | {P.CITIZEN_WRITE, P.DOCUMENT_HEALTH, P.DOCUMENT_ASSESSMENT, P.TRIAGE_ASSESS}
 
 # The table. Direktion and politicians see aggregates only (no named citizen); an
 # administrator manages the organisation and is not a care worker.
