@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "sammen.terminology",
     "sammen.journal",
     "sammen.care_plans",
+    "sammen.visits",
     "sammen.demo",
 ]
 
@@ -332,3 +333,10 @@ if PRODUCTION and (not SAMMEN_MINLOG_CLIENT or SAMMEN_MINLOG_CLIENT.endswith("Fa
         "SAMMEN_MINLOG_CLIENT must name the NSP MinLog client in production; "
         "the fake is only for tests and the demo."
     )
+
+# Visits (issue 11): staff reach a citizen they visit today until this many hours after the
+# visit's window ends; the offline day list expires at this hour; a queued offline delivery
+# older than this many days is refused (the person is told; nothing is stored silently late).
+SAMMEN_VISIT_ACCESS_AFTER_HOURS = int(os.environ.get("SAMMEN_VISIT_ACCESS_AFTER_HOURS", "4"))
+SAMMEN_VISIT_SHIFT_END_HOUR = int(os.environ.get("SAMMEN_VISIT_SHIFT_END_HOUR", "23"))
+SAMMEN_VISIT_LATE_SYNC_DAYS = int(os.environ.get("SAMMEN_VISIT_LATE_SYNC_DAYS", "3"))

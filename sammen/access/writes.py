@@ -43,6 +43,29 @@ from sammen.core.actor import Actor
 from sammen.core.errors import Conflict
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+# After-write listeners: (callback, object types). A module above the kernel (visits) learns
+# that a write it derives data from has committed, without the writer importing it.
+AfterWrite = Callable[[Actor, list[uuid.UUID], str], None]
+_AFTER_WRITE: list[tuple[AfterWrite, frozenset[str]]] = []
+
+
+def after_write_register(callback: AfterWrite, *, object_types: Collection[str]) -> None:
+    """`callback(actor, citizen_ids, object_type)` runs after the commit of every write of
+    one of `object_types` (never on rollback). It must not raise into the writer: a listener
+    that fails is logged, and the listener's own periodic job repairs what it missed."""
+    _AFTER_WRITE.append((callback, frozenset(object_types)))
+
+
+def _after_write(actor: Actor, citizen_ids: list[uuid.UUID], object_type: str) -> None:
+    import logging
+
+    for callback, types in _AFTER_WRITE:
+        if object_type in types:
+            try:
+                callback(actor, list(citizen_ids), object_type)
+            except Exception:
+                logging.getLogger(__name__).exception("after-write listener failed")
 M = TypeVar("M", bound=models.Model)
 
 WRITE_SERVICE_MARK = "citizen_write_service"
@@ -231,6 +254,9 @@ def citizen_write(
                 grant_id=grant_id,
                 object_type=object_type,
             )
+            if _AFTER_WRITE:
+                ids = list(write.citizen_ids)
+                transaction.on_commit(lambda: _after_write(actor, ids, object_type))
     except Conflict as conflict:
         if conflict.changes and write.citizen_ids:
             # The answer shows what someone else changed: that is a read, logged as one (after

@@ -58,10 +58,18 @@ class Permission(models.TextChoices):
         "team_services",
         _("Se nye og ophørende indsatser for sine teams"),
     )
+    VISIT_DELIVER = (
+        "visit_deliver",
+        _("Se sin køreliste og registrere levering af besøg"),
+    )
+    VISIT_PLAN = (
+        "visit_plan",
+        _("Fordele besøg, oprette akutte besøg og se afvigelser for sine teams"),
+    )
 
 
 P = Permission
-_CARE = frozenset({P.CITIZEN_READ, P.BREAK_THE_GLASS, P.DOCUMENT})
+_CARE = frozenset({P.CITIZEN_READ, P.BREAK_THE_GLASS, P.DOCUMENT, P.VISIT_DELIVER})
 _CLINICAL = _CARE | {P.CITIZEN_WRITE, P.DOCUMENT_HEALTH, P.DOCUMENT_ASSESSMENT}
 
 # The table. Direktion and politicians see aggregates only (no named citizen); an
@@ -71,7 +79,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
     Role.SOSU_ASSISTANT: _CLINICAL,
     Role.NURSE: _CLINICAL,
     Role.THERAPIST: _CLINICAL,
-    Role.ASSESSOR: _CLINICAL | {P.CITIZEN_REACH_AREA, P.VISITATION},
+    Role.ASSESSOR: (_CLINICAL - {P.VISIT_DELIVER}) | {P.CITIZEN_REACH_AREA, P.VISITATION},
     Role.LEADER: frozenset(
         {
             P.CITIZEN_READ,
@@ -80,6 +88,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             P.BREAK_THE_GLASS,
             P.ACCESS_REVIEW,
             P.TEAM_SERVICES,
+            P.VISIT_PLAN,
         }
     ),
     Role.DIRECTOR: frozenset(),

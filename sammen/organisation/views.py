@@ -37,7 +37,7 @@ from sammen.organisation.forms import (
     staff_initial,
 )
 from sammen.organisation.models import MembershipRequest
-from sammen.organisation.permissions import Permission
+from sammen.organisation.permissions import Permission, has_permission
 
 
 def _safe_next(request: HttpRequest, default: str) -> str:
@@ -134,6 +134,11 @@ def set_language(request: HttpRequest) -> HttpResponse:
 
 @access_rule(STAFF)
 def home(request: ActorRequest) -> HttpResponse:
+    # Care roles start on their day list (kørliste), team planners on their teams' day.
+    if has_permission(request.actor, Permission.VISIT_DELIVER):
+        return redirect("visits:day")
+    if has_permission(request.actor, Permission.VISIT_PLAN):
+        return redirect("visits:team")
     return render(request, "organisation/home.html")
 
 

@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+
+
+class VisitsConfig(AppConfig):
+    name = "sammen.visits"
+    label = "visits"
+    verbose_name = "Besøg og kørelister"
+
+    def ready(self) -> None:
+        from sammen.access.policy import care_relation_register
+        from sammen.access.writes import after_write_register
+        from sammen.visits.selectors import visit_citizens
+        from sammen.visits.services import PLAN_SOURCES, visit_plan_after_write
+
+        # Point 4: a staff member with a visit to the citizen today (within the window)
+        # reaches the citizen through the policy's provider hook.
+        care_relation_register(visit_citizens)
+        # Decisions, follow-ups and status changes regenerate the citizen's visit plan after
+        # their commit (the write kernel calls us; care_plans and citizens know nothing of us).
+        after_write_register(visit_plan_after_write, object_types=PLAN_SOURCES)
