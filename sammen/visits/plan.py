@@ -76,7 +76,7 @@ class Occurrence:
 def occurrences(rule: Rule, start: dt.date, days: int) -> Iterator[Occurrence]:
     """The service's visits from `start` for `days` days, within its granted period."""
     if rule.per == "day":
-        weekly = {d: rule.times for d in (sorted(set(rule.weekdays)) or range(1, 8))}
+        weekly = dict.fromkeys(sorted(set(rule.weekdays)) or range(1, 8), rule.times)
     else:
         weekly = week_pattern(rule.times, rule.weekdays)
     for offset in range(days):

@@ -322,10 +322,9 @@ def _generate_batch(
             minutes[visit_id] += m
         for v in touched.values():
             if v.pk in minutes:
-                if v.minutes != minutes[v.pk] or v.status != VisitStatus.PLANNED:
-                    Visit.objects.filter(pk=v.pk).update(
-                        minutes=minutes[v.pk], status=VisitStatus.PLANNED, cancel_reason=""
-                    )
+                Visit.objects.filter(pk=v.pk).update(
+                    minutes=minutes[v.pk], status=VisitStatus.PLANNED, cancel_reason=""
+                )
             else:
                 reason = getattr(v, "_cancel_reason", "") or CancelReason.PLAN_CHANGED
                 Visit.objects.filter(pk=v.pk, status=VisitStatus.PLANNED).update(
@@ -356,7 +355,7 @@ def plan_require(*, actor: Actor) -> None:
 def _visit_for_write(actor: Actor, visit_id: Any) -> Visit:
     try:
         pk = parse_uuid(visit_id)
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, NotFound):
         raise NotFound("Besøget findes ikke.") from None
     visit = (
         Visit.objects.for_municipality(actor.municipality)
@@ -374,7 +373,7 @@ def _staff_of(actor: Actor, staff_id: Any, field: str) -> StaffMember | None:
         return None
     try:
         pk = parse_uuid(staff_id)
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, NotFound):
         pk = None
     staff = (
         StaffMember.objects.for_municipality(actor.municipality).filter(pk=pk).first()
@@ -470,7 +469,8 @@ def visit_one_off_add(*, actor: Actor, data: OneOffInput) -> Visit:
     staff = _staff_of(actor, data.staff_id, "staff_id") if data.staff_id else None
     if errors:
         raise ValidationFailed(next(iter(errors.values()))[0], errors)
-    assert data.day is not None and data.at is not None and data.minutes is not None
+    if data.day is None or data.at is None or data.minutes is None:  # for the type checker
+        raise ValidationFailed("Udfyld dag, klokkeslæt og varighed.")
     access = gate.citizen_open(
         actor=actor,
         citizen_id=data.citizen_id,
@@ -638,14 +638,14 @@ def delivery_record(*, actor: Actor, data: DeliveryInput) -> DeliveryAnswer:
         raise Forbidden("Din rolle kan ikke registrere levering af besøg.")
     try:
         client_id = parse_uuid(data.client_id)
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, NotFound):
         return _refuse(data, "Registreringen mangler et gyldigt id.", "client_id")
     seen = _existing(actor, client_id, data)
     if seen is not None:
         return seen
     try:
         visit_pk = parse_uuid(data.visit_id)
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, NotFound):
         return _refuse(data, "Besøget findes ikke.", "visit_id")
     visit = (
         Visit.objects.for_municipality(actor.municipality)
@@ -708,10 +708,20 @@ def delivery_record(*, actor: Actor, data: DeliveryInput) -> DeliveryAnswer:
         DeliveryOutcome.PARTLY: VisitStatus.PARTLY,
         DeliveryOutcome.NOT_DELIVERED: VisitStatus.NOT_DELIVERED,
     }[DeliveryOutcome(data.outcome)]
+    # Delivering is documenting the visit (not changing the citizen's master data): the
+    # care relation decides, as for a journal note.
+    decision = gate.citizen_read(
+        actor=actor,
+        citizen=visit.citizen,
+        operation=Operation.CREATE,
+        object_type="visit_delivery",
+        log=False,
+    )
     try:
         with citizen_write(
             actor=actor,
             citizen=visit.citizen,
+            decision=decision,
             operation=Operation.CREATE,
             object_type="visit_delivery",
         ) as write:
@@ -820,7 +830,7 @@ def unit_of(actor: Actor, unit_id: Any) -> OrgUnit:
     """A unit of the actor's municipality (for the planner's team pick)."""
     try:
         pk = parse_uuid(unit_id)
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, NotFound):
         raise NotFound("Teamet findes ikke.") from None
     unit = OrgUnit.objects.for_municipality(actor.municipality).filter(pk=pk).first()
     if unit is None:
