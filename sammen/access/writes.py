@@ -51,7 +51,7 @@ _AFTER_WRITE: list[tuple[AfterWrite, frozenset[str]]] = []
 
 
 def after_write_register(callback: AfterWrite, *, object_types: Collection[str]) -> None:
-    """`callback(actor, citizen_ids, object_type)` runs after the commit of every write of
+    """`callback(actor, citizen_ids, object_type)` runs after the durable commit of every write of
     one of `object_types` (never on rollback). It must not raise into the writer: a listener
     that fails is logged, and the listener's own periodic job repairs what it missed."""
     _AFTER_WRITE.append((callback, frozenset(object_types)))
@@ -60,6 +60,8 @@ def after_write_register(callback: AfterWrite, *, object_types: Collection[str])
 def _after_write(actor: Actor, citizen_ids: list[uuid.UUID], object_type: str) -> None:
     import logging
 
+    if not citizen_ids:
+        return
     for callback, types in _AFTER_WRITE:
         if object_type in types:
             try:
@@ -254,9 +256,6 @@ def citizen_write(
                 grant_id=grant_id,
                 object_type=object_type,
             )
-            if _AFTER_WRITE:
-                ids = list(write.citizen_ids)
-                transaction.on_commit(lambda: _after_write(actor, ids, object_type))
     except Conflict as conflict:
         if conflict.changes and write.citizen_ids:
             # The answer shows what someone else changed: that is a read, logged as one (after
@@ -270,3 +269,5 @@ def citizen_write(
                 object_type=object_type,
             )
         raise
+    # The durable block has committed: listeners see the write (and never a rolled-back one).
+    _after_write(actor, list(write.citizen_ids), object_type)

@@ -37,7 +37,8 @@ from sammen.organisation.forms import (
     staff_initial,
 )
 from sammen.organisation.models import MembershipRequest
-from sammen.organisation.permissions import Permission, has_permission
+from sammen.organisation.permissions import Permission
+from sammen.organisation.start import start_panels_for
 
 
 def _safe_next(request: HttpRequest, default: str) -> str:
@@ -134,12 +135,10 @@ def set_language(request: HttpRequest) -> HttpResponse:
 
 @access_rule(STAFF)
 def home(request: ActorRequest) -> HttpResponse:
-    # Care roles start on their day list (kørliste), team planners on their teams' day.
-    if has_permission(request.actor, Permission.VISIT_DELIVER):
-        return redirect("visits:day")
-    if has_permission(request.actor, Permission.VISIT_PLAN):
-        return redirect("visits:team")
-    return render(request, "organisation/home.html")
+    # Care roles start on their day list (kørliste), planners on their teams' day: panels
+    # contributed by the modules above (organisation.start).
+    panels = [(p.template, p.load(request)) for p in start_panels_for(request.actor)]
+    return render(request, "organisation/home.html", {"panels": panels})
 
 
 @access_rule(STAFF)

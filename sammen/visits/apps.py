@@ -9,6 +9,9 @@ class VisitsConfig(AppConfig):
     def ready(self) -> None:
         from sammen.access.policy import care_relation_register
         from sammen.access.writes import after_write_register
+        from sammen.organisation.permissions import Permission
+        from sammen.organisation.start import StartPanel, start_panel_register
+        from sammen.visits import views
         from sammen.visits.selectors import visit_citizens
         from sammen.visits.services import PLAN_SOURCES, visit_plan_after_write
 
@@ -18,3 +21,22 @@ class VisitsConfig(AppConfig):
         # Decisions, follow-ups and status changes regenerate the citizen's visit plan after
         # their commit (the write kernel calls us; care_plans and citizens know nothing of us).
         after_write_register(visit_plan_after_write, object_types=PLAN_SOURCES)
+        # Point 2: the start page of care roles is their day list; of planners their teams' day.
+        start_panel_register(
+            StartPanel(
+                key="day_list",
+                permission=Permission.VISIT_DELIVER,
+                template="visits/_day.html",
+                order=10,
+                load=views.start_panel,
+            )
+        )
+        start_panel_register(
+            StartPanel(
+                key="team_day",
+                permission=Permission.VISIT_PLAN,
+                template="visits/_team_start.html",
+                order=20,
+                load=views.team_start_panel,
+            )
+        )

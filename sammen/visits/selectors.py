@@ -23,6 +23,7 @@ from sammen.access.models import Purpose
 from sammen.care_plans.models import Service
 from sammen.care_plans.selectors import VS_FFB_YDELSER, VS_INDSATSER, display
 from sammen.core.actor import Actor
+from sammen.core.errors import Forbidden, NotFound
 from sammen.journal.models import Entry, EntryStatus
 from sammen.organisation.models import OrgUnit, StaffMember
 from sammen.organisation.permissions import Permission, has_permission
@@ -154,7 +155,12 @@ def _rows(actor: Actor, visits: list[Visit], *, with_since: bool) -> list[VisitR
 
 
 def _colleague(actor: Actor, v: Visit) -> str:
-    other = v.second_assigned_to if v.assigned_to_id == actor.staff.pk else v.assigned_to
+    if not v.double_staffing:
+        return ""
+    if hasattr(v, "_colleague"):
+        other = v._colleague
+    else:
+        other = v.second_assigned_to if v.assigned_to_id == actor.staff.pk else v.assigned_to
     if other is None or other.pk == actor.staff.pk:
         return ""
     return f"{other.first_name} {other.last_name}"
@@ -249,10 +255,11 @@ def _since(actor: Actor, visits: list[Visit]) -> dict[uuid.UUID, Since]:
     return result
 
 
-def _with_parts(rows: QuerySet[Visit]) -> QuerySet[Visit]:
-    return rows.select_related(
-        "citizen", "delivery", "assigned_to", "second_assigned_to", "unit"
-    ).prefetch_related(Prefetch("services", queryset=VisitService.objects.order_by("slot")))
+def _with_parts(rows: QuerySet[Visit], *, staff: bool = True) -> QuerySet[Visit]:
+    related = ["citizen", "delivery"] + (["assigned_to", "second_assigned_to"] if staff else [])
+    return rows.select_related(*related).prefetch_related(
+        Prefetch("services", queryset=VisitService.objects.order_by("slot"))
+    )
 
 
 @transaction.atomic
@@ -266,8 +273,21 @@ def day_list(*, actor: Actor, day: dt.date | None = None) -> DayList:
         .filter(Q(assigned_to=actor.staff.pk) | Q(second_assigned_to=actor.staff.pk))
         .order_by("sequence", "window_start")
     )
-    visits = list(_with_parts(rows)[:LIST_LIMIT])
+    visits = list(_with_parts(rows, staff=False)[:LIST_LIMIT])
     record_many(actor=actor, rows=visits, object_type="visit")
+    # The colleague's name on double-staffed visits (one query, only when there are any).
+    pairs = {
+        v.second_assigned_to_id if v.assigned_to_id == actor.staff.pk else v.assigned_to_id
+        for v in visits
+        if v.double_staffing
+    } - {None, actor.staff.pk}
+    names = {s.pk: s for s in StaffMember.objects.filter(pk__in=pairs)} if pairs else {}
+    for v in visits:
+        if v.double_staffing:
+            other = (
+                v.second_assigned_to_id if v.assigned_to_id == actor.staff.pk else v.assigned_to_id
+            )
+            v._colleague = names.get(other)  # type: ignore[attr-defined]
     return DayList(day=day, rows=_rows(actor, visits, with_since=True))
 
 
@@ -351,3 +371,25 @@ def team_day(*, actor: Actor, unit_id: Any = None, day: dt.date | None = None) -
 
 def may_plan(actor: Actor) -> bool:
     return has_permission(actor, Permission.VISIT_PLAN)
+
+
+def visit_check(*, actor: Actor, visit_id: Any) -> None:
+    """404 for a visit of another municipality (or none), 403 for another team's visit the
+    actor is not assigned to — before a form is even read."""
+    try:
+        pk = uuid.UUID(str(visit_id))
+    except ValueError:
+        raise NotFound() from None
+    row = (
+        Visit.objects.for_municipality(actor.municipality)
+        .filter(pk=pk)
+        .values("unit_id", "assigned_to_id", "second_assigned_to_id")
+        .first()
+    )
+    if row is None:
+        raise NotFound()
+    if row["unit_id"] != actor.unit.pk and actor.staff.pk not in (
+        row["assigned_to_id"],
+        row["second_assigned_to_id"],
+    ):
+        raise Forbidden("Besøget hører til et andet team.")

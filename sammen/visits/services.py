@@ -34,7 +34,7 @@ from sammen.citizens.models import Citizen, CitizenStatus
 from sammen.core.actor import Actor
 from sammen.core.errors import Forbidden, NotFound, ValidationFailed
 from sammen.core.ids import parse_uuid
-from sammen.organisation.models import Municipality, OrgUnit, StaffMember
+from sammen.organisation.models import Municipality, StaffMember
 from sammen.organisation.permissions import Permission, has_permission
 from sammen.visits import plan
 from sammen.visits.models import (
@@ -60,11 +60,13 @@ NOTE_MAX = 5000
 TITLE_MAX = 200
 CLOCK_SKEW = dt.timedelta(minutes=5)
 BATCH_MAX = 100
+VISIT_MISSING = "Besøget findes ikke."
+VISIT_OTHER_TEAM = "Besøget hører til et andet team."
 # Object types of writes the plan is derived from (access.writes after-write listeners).
 PLAN_SOURCES = ("care_decision", "care_follow_up", "citizen", "visit_absence")
 
 
-def late_sync_days() -> int:
+def _late_sync_days() -> int:
     return int(getattr(settings, "SAMMEN_VISIT_LATE_SYNC_DAYS", 3))
 
 
@@ -525,6 +527,11 @@ def absence_record(
 ) -> Absence:
     """The citizen is admitted to hospital or away: the visits in the period are cancelled
     (after the commit, by the plan), and come back when the absence ends."""
+    if not (
+        has_permission(actor, Permission.VISIT_PLAN)
+        or has_permission(actor, Permission.VISIT_DELIVER)
+    ):
+        raise Forbidden("Din rolle kan ikke registrere fravær.")
     errors: dict[str, list[str]] = {}
     if kind not in AbsenceKind.values:
         errors["kind"] = ["Vælg indlagt eller bortrejst."]
@@ -646,7 +653,7 @@ def delivery_record(*, actor: Actor, data: DeliveryInput) -> DeliveryAnswer:
     try:
         visit_pk = parse_uuid(data.visit_id)
     except (ValueError, TypeError, NotFound):
-        return _refuse(data, "Besøget findes ikke.", "visit_id")
+        return _refuse(data, VISIT_MISSING, "visit_id")
     visit = (
         Visit.objects.for_municipality(actor.municipality)
         .select_related("citizen")
@@ -654,10 +661,10 @@ def delivery_record(*, actor: Actor, data: DeliveryInput) -> DeliveryAnswer:
         .first()
     )
     if visit is None:
-        return _refuse(data, "Besøget findes ikke.", "visit_id")
+        return _refuse(data, VISIT_MISSING, "visit_id")
     mine = actor.staff.pk in (visit.assigned_to_id, visit.second_assigned_to_id)
     if not mine and visit.unit_id != actor.unit.pk:
-        return _refuse(data, "Besøget hører til et andet team.", "visit_id")
+        return _refuse(data, VISIT_OTHER_TEAM, "visit_id")
     now = timezone.now()
     started = data.started_at or now
     ended = data.ended_at or started
@@ -668,10 +675,10 @@ def delivery_record(*, actor: Actor, data: DeliveryInput) -> DeliveryAnswer:
         return _refuse(data, "Sluttidspunktet ligger før starttidspunktet.", "ended_at")
     if timezone.localtime(started).date() != visit.day:
         return _refuse(data, "Besøget er planlagt til en anden dag.", "started_at")
-    if now - started > dt.timedelta(days=late_sync_days()):
+    if now - started > dt.timedelta(days=_late_sync_days()):
         return _refuse(
             data,
-            f"Registreringen er mere end {late_sync_days()} dage gammel. "
+            f"Registreringen er mere end {_late_sync_days()} dage gammel. "
             "Giv din leder besked, så den kan registreres manuelt.",
             "started_at",
         )
@@ -824,15 +831,3 @@ def sync_batch(*, actor: Actor, items: Sequence[DeliveryInput]) -> list[Delivery
         except (Forbidden, NotFound) as error:
             answers.append(_refuse(item, str(error) or "Ingen adgang."))
     return answers
-
-
-def unit_of(actor: Actor, unit_id: Any) -> OrgUnit:
-    """A unit of the actor's municipality (for the planner's team pick)."""
-    try:
-        pk = parse_uuid(unit_id)
-    except (ValueError, TypeError, NotFound):
-        raise NotFound("Teamet findes ikke.") from None
-    unit = OrgUnit.objects.for_municipality(actor.municipality).filter(pk=pk).first()
-    if unit is None:
-        raise NotFound("Teamet findes ikke.")
-    return unit

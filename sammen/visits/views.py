@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from sammen.citizens.selectors import citizen_list_mine
 from sammen.core.access_rules import PUBLIC, access_rule, needs
-from sammen.core.errors import Conflict, ValidationFailed
+from sammen.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from sammen.core.forms import form_handle
 from sammen.core.middleware import problem_response
 from sammen.core.requests import ActorRequest
@@ -49,23 +49,36 @@ def _day_page(
     day = _day(request)
     data = selectors.day_list(actor=actor, day=day)
     return render(
-        request,
-        "visits/day.html",
-        {
-            "d": data,
-            "today": timezone.localdate(),
-            "errors": errors or {},
-            "reasons": reason_choices(),
-            "outcomes": DeliveryOutcome,
-            "planned": VisitStatus.PLANNED,
-            "items": [
-                (r, new_client_id(), (errors or {}).get(str(r.visit.pk), "")) for r in data.rows
-            ],
-            "expires": shift_end(day).isoformat(),
-            "sync_url": reverse("visits:sync"),
-        },
-        status=status,
+        request, "visits/day.html", {"p": day_context(request, data, errors)}, status=status
     )
+
+
+def day_context(
+    request: ActorRequest, data: selectors.DayList, errors: dict[str, str] | None = None
+) -> dict[str, Any]:
+    return {
+        "d": data,
+        "today": timezone.localdate(),
+        "errors": errors or {},
+        "reasons": reason_choices(),
+        "outcomes": DeliveryOutcome,
+        "planned": VisitStatus.PLANNED,
+        "items": [(r, new_client_id(), (errors or {}).get(str(r.visit.pk), "")) for r in data.rows],
+        "expires": shift_end(data.day).isoformat(),
+        "sync_url": reverse("visits:sync"),
+    }
+
+
+def start_panel(request: ActorRequest) -> dict[str, Any]:
+    """The start page of a care role: today's day list below the greeting."""
+    data = selectors.day_list(actor=request.actor)
+    return {**day_context(request, data), "on_start": True}
+
+
+def team_start_panel(request: ActorRequest) -> dict[str, Any]:
+    """The start page of a planner: the team's day in figures, with the way to assign."""
+    team = selectors.team_day(actor=request.actor)
+    return {"t": team}
 
 
 @access_rule(needs(Permission.VISIT_DELIVER))
@@ -83,6 +96,7 @@ def day_list(request: ActorRequest) -> HttpResponse:
 def deliver(request: ActorRequest, visit_id: Any) -> HttpResponse:
     """One tap "leveret" (or with a note, or "ikke leveret" with a reason). The form carries a
     client id made when the page was shown, so a double tap is stored once."""
+    selectors.visit_check(actor=request.actor, visit_id=visit_id)
     ids = [k.removeprefix("missing-") for k in request.POST if k.startswith("missing-")]
     form = DeliveryForm(request.POST, service_ids=ids)
     key = str(visit_id)
@@ -100,6 +114,10 @@ def deliver(request: ActorRequest, visit_id: Any) -> HttpResponse:
             not_delivered=form.not_delivered(),
         ),
     )
+    if answer.reason == services.VISIT_MISSING:
+        raise NotFound(answer.reason)  # another municipality's visit: 404 like a missing one
+    if answer.reason == services.VISIT_OTHER_TEAM:
+        raise Forbidden(answer.reason)
     if answer.result == services.Answer.REFUSED:
         return _day_page(request, errors={key: answer.reason}, status=422)
     if answer.result == services.Answer.CONFLICT:

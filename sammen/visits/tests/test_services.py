@@ -47,8 +47,10 @@ def test_a_decision_makes_the_visit_plan_for_fourteen_days(
     assert timezone.localtime(first.window_end).strftime("%H:%M") == "08:30"
     assert first.unit_id == world.home_care_team.pk
     vs = first.services.get()
-    assert vs.minutes == 25 and vs.instructions == "Jeg vil gerne i bad om morgenen."
-    assert vs.title and vs.title != vs.code  # the FSIII display, not the UUID
+    assert vs.minutes == 25
+    assert vs.instructions == "Jeg vil gerne i bad om morgenen."
+    assert vs.title
+    assert vs.title != vs.code
     # Generating again changes nothing (idempotent).
     again = services.visit_plan_generate(municipality=world.greve, citizen_ids=[citizen.pk])
     assert (again.created, again.cancelled, again.removed) == (0, 0, 0)
@@ -167,7 +169,8 @@ def test_one_tap_delivery_is_a_leveret_indsats_with_change_log(
     answer = deliver(world.actor(world.sosu_helper), visit, note="Alt vel")
     assert answer.result == "accepted"
     delivery = Delivery.objects.get(visit=visit)
-    assert delivery.outcome == "delivered" and delivery.note == "Alt vel"
+    assert delivery.outcome == "delivered"
+    assert delivery.note == "Alt vel"
     assert DeliveryLine.objects.filter(delivery=delivery, delivered=True).count() == 1
     assert ChangeLogEntry.objects.filter(object_id=delivery.pk, action="create").exists()
     visit.refresh_from_db()
@@ -194,7 +197,8 @@ def test_replay_duplicate_forged_id_and_conflict(
     assert first.result == "accepted"
     assert [a.result for a in replay] == ["duplicate"] * 3
     forged = deliver(nurse, visit, client_id=client_id)
-    assert forged.result == "refused" and "anden medarbejder" in forged.reason
+    assert forged.result == "refused"
+    assert "anden medarbejder" in forged.reason
     colleague = deliver(nurse, visit)  # same team, another device, another id
     assert colleague.result == "conflict"
     assert "allerede registreret" in colleague.reason
@@ -256,7 +260,8 @@ def test_another_teams_visit_is_refused(
     (visit,) = _today(citizen)
     frozen.move_to(timezone.now() + dt.timedelta(hours=1))  # type: ignore[attr-defined]
     answer = deliver(world.actor(world.therapist), visit)
-    assert answer.result == "refused" and "andet team" in answer.reason
+    assert answer.result == "refused"
+    assert "andet team" in answer.reason
 
 
 def test_partial_delivery_per_service(
@@ -289,7 +294,8 @@ def test_partial_delivery_per_service(
     )
     assert answer.result == "accepted"
     lines = {line.visit_service_id: line for line in DeliveryLine.objects.all()}
-    assert lines[skipped.pk].delivered is False and lines[skipped.pk].reason_code == "declined"
+    assert lines[skipped.pk].delivered is False
+    assert lines[skipped.pk].reason_code == "declined"
     assert sum(1 for line in lines.values() if line.delivered) == 1
 
 
@@ -318,7 +324,8 @@ def test_one_off_visit_and_its_danish_422s(world: World, citizen: Citizen, froze
             staff_id=world.nurse.pk,
         ),
     )
-    assert visit.kind == "acute" and visit.assigned_to_id == world.nurse.pk
+    assert visit.kind == "acute"
+    assert visit.assigned_to_id == world.nurse.pk
 
 
 def test_assignment_rules(world: World, assessor: StaffMember, citizen: Citizen) -> None:
