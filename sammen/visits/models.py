@@ -88,7 +88,7 @@ class Visit(MunicipalityScoped, Versioned):
     )
     note = models.TextField(_("bemærkning"), blank=True)  # one-off visits: what and why
 
-    objects = CitizenOwnedQuerySet.as_manager()
+    objects = CitizenOwnedQuerySet.as_manager()  # type: ignore[misc]
 
     class Meta:
         ordering = ["day", "window_start", "sequence"]
@@ -130,7 +130,7 @@ class VisitService(MunicipalityScoped):
     minutes = models.PositiveIntegerField(_("normtid i minutter"))
     instructions = models.TextField(_("handlingsanvisning"), blank=True)
 
-    objects = CitizenOwnedQuerySet.as_manager()
+    objects = CitizenOwnedQuerySet.as_manager()  # type: ignore[misc]
 
     class Meta:
         ordering = ["slot", "title"]
@@ -149,7 +149,7 @@ class ServiceSchedule(MunicipalityScoped, Versioned):
     times_of_day = models.JSONField(_("klokkeslæt"), default=list)
     window_minutes = models.PositiveIntegerField(_("tidsrum ± minutter"), default=30)
 
-    objects = CitizenOwnedQuerySet.as_manager()
+    objects = CitizenOwnedQuerySet.as_manager()  # type: ignore[misc]
 
 
 class AbsenceKind(models.TextChoices):
@@ -166,7 +166,7 @@ class Absence(MunicipalityScoped, Versioned):
         "organisation.StaffMember", on_delete=models.PROTECT, related_name="+"
     )
 
-    objects = CitizenOwnedQuerySet.as_manager()
+    objects = CitizenOwnedQuerySet.as_manager()  # type: ignore[misc]
 
     class Meta:
         ordering = ["-starts_on"]
@@ -206,7 +206,7 @@ class Delivery(MunicipalityScoped):
     received_at = models.DateTimeField(_("modtaget"), auto_now_add=True)
     offline = models.BooleanField(default=False)
 
-    objects = CitizenOwnedQuerySet.as_manager()
+    objects = CitizenOwnedQuerySet.as_manager()  # type: ignore[misc]
 
     class Meta:
         ordering = ["-started_at"]
@@ -233,7 +233,7 @@ class DeliveryLine(MunicipalityScoped):
     delivered = models.BooleanField()
     reason_code = models.CharField(max_length=40, blank=True)
 
-    objects = CitizenOwnedQuerySet.as_manager()
+    objects = CitizenOwnedQuerySet.as_manager()  # type: ignore[misc]
 
 
 class PracticalInfo(MunicipalityScoped, Versioned):
@@ -243,4 +243,4 @@ class PracticalInfo(MunicipalityScoped, Versioned):
     citizen = models.OneToOneField("citizens.Citizen", on_delete=models.PROTECT, related_name="+")
     text = models.TextField(_("praktiske oplysninger"), blank=True)
 
-    objects = CitizenOwnedQuerySet.as_manager()
+    objects = CitizenOwnedQuerySet.as_manager()  # type: ignore[misc]

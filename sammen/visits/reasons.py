@@ -11,13 +11,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.functional import Promise
+
 from django.utils.translation import gettext_lazy as _
 
 
 @dataclass(frozen=True)
 class Reason:
     key: str
-    text: str
+    text: str | Promise
     kl_code: str = ""
     cancels_plan: bool = False  # e.g. admitted: the following visits are not for this team
 

@@ -287,7 +287,7 @@ def day_list(*, actor: Actor, day: dt.date | None = None) -> DayList:
             other = (
                 v.second_assigned_to_id if v.assigned_to_id == actor.staff.pk else v.assigned_to_id
             )
-            v._colleague = names.get(other)  # type: ignore[attr-defined]
+            v._colleague = names.get(other) if other else None  # type: ignore[attr-defined]
     return DayList(day=day, rows=_rows(actor, visits, with_since=True))
 
 

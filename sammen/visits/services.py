@@ -249,6 +249,8 @@ def _generate_batch(
     gone: list[uuid.UUID] = []
     ended = {s.pk for s in services}
     for vs in existing:
+        if vs.service_id is None:
+            continue
         key = (vs.service_id, vs.day, vs.slot)
         want = wanted.pop(key, None)
         v = vs.visit
@@ -278,8 +280,11 @@ def _generate_batch(
     new_services: list[VisitService] = []
     for (service_id, day, slot), want in wanted.items():
         key2 = (want.citizen_id, want.unit_id, want.start)
-        v = open_visits.get(key2)
-        if v is None:
+        found = open_visits.get(key2)
+        if found is not None:
+            v = found
+            touched[v.pk] = v
+        else:
             window = dt.timedelta(minutes=want.window)
             v = Visit(
                 municipality=municipality,
@@ -293,8 +298,6 @@ def _generate_batch(
             )
             open_visits[key2] = v
             new_visits.append(v)
-        else:
-            touched[v.pk] = v
         new_services.append(
             VisitService(
                 municipality=municipality,
@@ -539,7 +542,7 @@ def absence_record(
         errors["starts_on"] = ["Skriv fra hvilken dag."]
     elif ends_on is not None and ends_on < starts_on:
         errors["ends_on"] = ["Slutdatoen ligger før startdatoen."]
-    if errors:
+    if errors or starts_on is None:
         raise ValidationFailed(next(iter(errors.values()))[0], errors)
     access = gate.citizen_open(
         actor=actor,

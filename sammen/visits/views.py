@@ -101,7 +101,7 @@ def deliver(request: ActorRequest, visit_id: Any) -> HttpResponse:
     form = DeliveryForm(request.POST, service_ids=ids)
     key = str(visit_id)
     if not form.is_valid():
-        first = next(iter(form.errors.values()))[0]
+        first = str(next(iter(form.errors.values()))[0])
         return _day_page(request, errors={key: first}, status=422)
     answer = services.delivery_record(
         actor=request.actor,
