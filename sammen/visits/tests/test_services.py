@@ -225,7 +225,7 @@ def test_bad_deliveries_are_refused_with_a_danish_reason(
     assign_all(world.actor(world.leader), world.sosu_helper, [visit])
     frozen.move_to(timezone.now() + dt.timedelta(hours=1))  # type: ignore[attr-defined]
     shift = extra.pop("started_at_shift", None)
-    if shift is not None:
+    if isinstance(shift, dt.timedelta):
         extra["started_at"] = timezone.now() + shift
     answer = deliver(world.actor(world.sosu_helper), visit, **extra)
     assert answer.result == "refused"
