@@ -119,3 +119,4 @@ def on_unreadable_request(request: HttpRequest, exc: Exception) -> HttpResponse:
 api.add_router("/organisation/", "sammen.organisation.api.router")
 api.add_router("/citizens/", "sammen.citizens.api.router")
 api.add_router("/journal/", "sammen.journal.api.router")
+api.add_router("/care-plans/", "sammen.care_plans.api.router")

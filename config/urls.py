@@ -21,6 +21,7 @@ urlpatterns = [
     # The day list's installable web app: manifest and service worker from the root scope.
     path("manifest.webmanifest", visits_views.manifest, name="pwa_manifest"),
     path("sw.js", visits_views.service_worker, name="pwa_service_worker"),
+    path("visitation/", include("sammen.care_plans.urls")),
     # Support-only Django admin: superuser with a verified second factor (django-otp's site).
     path(
         "support/",

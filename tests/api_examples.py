@@ -29,10 +29,26 @@ EXAMPLE_BODIES: dict[str, dict[str, Any]] = {
         "reason": "Tastefejl",
     },
     "POST /api/v1/journal/entries/{entry_id}/entered-in-error": {"reason": "Forkert borger"},
+    "POST /api/v1/care-plans/citizens/{citizen_id}/requests": {
+        "area": "aeldre_sundhed",
+        "source_code": "A1",
+        "subject": "Har brug for hjælp til bad",
+    },
+    "PUT /api/v1/care-plans/requests/{request_id}/case": {"citizen_view": "Vil klare mig selv"},
+    "POST /api/v1/care-plans/cases/{case_id}/decisions": {
+        "reasoning": "Behov for hjælp",
+        "services": [{"code": "H1.1", "legal_basis": "aeldre-helhedspleje"}],
+    },
+    "POST /api/v1/care-plans/follow-ups/{follow_up_id}": {"result_code": "E3"},
 }
 # Bodies that name a template, which the service looks up before the citizen id (corrections
 # and fejlregistrering look up the entry first, and a missing entry needs no template).
-NEEDS_JOURNAL_CONTENT = frozenset({"POST /api/v1/journal/citizens/{citizen_id}/entries"})
+NEEDS_JOURNAL_CONTENT = frozenset(
+    {
+        "POST /api/v1/journal/citizens/{citizen_id}/entries",
+        "POST /api/v1/care-plans/citizens/{citizen_id}/requests",
+    }
+)
 BODY_OPERATIONS = {f"{op.method} {op.raw}" for op in api_operations() if op.has_body}
 
 

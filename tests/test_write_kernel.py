@@ -61,6 +61,7 @@ EXEMPT: dict[str, str] = {
     "sammen.visits.services.sync_batch": (
         "an offline queue: each item goes through delivery_record (a kernel write) on its own"
     ),
+    "sammen.care_plans.services.visitation_require": "a permission check; writes nothing",
 }
 # Whole modules without citizen data (the layering keeps Citizen out of them).
 EXEMPT_MODULES: dict[str, str] = {
@@ -310,7 +311,80 @@ def _delivery_record(world: World) -> Callable[[], Any]:
     return call
 
 
+def _visitator(world: World) -> Any:
+    """The nurse as visitator (the kernel test measures the nurse's writes)."""
+    from sammen.organisation.models import Membership, Role
+
+    Membership.objects.filter(staff=world.nurse).update(role=Role.ASSESSOR)
+    content_load()
+    return world.actor(world.nurse)
+
+
+def _care_request(world: World) -> Callable[[], Any]:
+    from sammen.care_plans.tests import factories as cf
+
+    actor = _visitator(world)
+    citizen = citizen_create(world.greve)
+    return lambda: cf.request_make(actor, citizen)
+
+
+def _care_case(world: World) -> Callable[[], Any]:
+    from sammen.care_plans import services as cp
+    from sammen.care_plans.tests import factories as cf
+
+    actor = _visitator(world)
+    request = cf.request_make(actor, citizen_create(world.greve))
+    return lambda: cp.case_save(actor=actor, request_id=request.pk, data=cp.CaseInput())
+
+
+def _care_decision(world: World) -> Callable[[], Any]:
+    from sammen.care_plans.tests import factories as cf
+
+    actor = _visitator(world)
+    case = cf.case_make(actor, citizen_create(world.greve))
+    return lambda: cf.decision_make(actor, case, world.home_care_team)
+
+
+def _care_decision_sent(world: World) -> Callable[[], Any]:
+    from sammen.care_plans import services as cp
+    from sammen.care_plans.tests import factories as cf
+
+    actor = _visitator(world)
+    made = cf.decision_make(
+        actor,
+        cf.case_make(actor, citizen_create(world.greve)),
+        None,
+        refused=True,
+        refusal_reason="Kan selv",
+    )
+    return lambda: cp.decision_mark_sent(actor=actor, decision_id=made.pk, version=made.version)
+
+
+def _care_follow_up(world: World) -> Callable[[], Any]:
+    from sammen.care_plans import services as cp
+    from sammen.care_plans.models import FollowUp
+    from sammen.care_plans.tests import factories as cf
+
+    actor = _visitator(world)
+    made = cf.decision_make(
+        actor, cf.case_make(actor, citizen_create(world.greve)), world.home_care_team
+    )
+    fu = FollowUp.objects.get(service__decision=made)
+    return lambda: cp.follow_up_record(
+        actor=actor,
+        follow_up_id=fu.pk,
+        version=fu.version,
+        result_code=cf.E_ENDS,
+        note="Klarer sig selv",
+    )
+
+
 SCENARIOS: dict[str, Scenario] = {
+    "sammen.care_plans.services.request_create": _care_request,
+    "sammen.care_plans.services.case_save": _care_case,
+    "sammen.care_plans.services.decision_make": _care_decision,
+    "sammen.care_plans.services.decision_mark_sent": _care_decision_sent,
+    "sammen.care_plans.services.follow_up_record": _care_follow_up,
     "sammen.citizens.services.citizen_create": _create,
     "sammen.citizens.services.citizen_update": _update,
     "sammen.citizens.services.citizen_set_status": _status,

@@ -44,7 +44,7 @@ class Request(MunicipalityScoped, Versioned):
         max_length=20, choices=RequestStatus.choices, default=RequestStatus.NEW
     )
 
-    objects = CitizenOwnedQuerySet.as_manager()
+    objects = CitizenOwnedQuerySet.as_manager()  # type: ignore[misc]
     citizen_area_field = "area"
 
     class Meta:
@@ -67,7 +67,7 @@ class RequestAttachment(MunicipalityScoped):
     title = models.CharField(_("titel"), max_length=200)
     text = models.TextField(_("tekst"))
 
-    objects = CitizenOwnedQuerySet.as_manager()
+    objects = CitizenOwnedQuerySet.as_manager()  # type: ignore[misc]
     citizen_area_field = "request__area"
 
     class Meta:
@@ -101,7 +101,7 @@ class Case(MunicipalityScoped, Versioned):
     )
     status = models.CharField(max_length=20, choices=CaseStatus.choices, default=CaseStatus.OPEN)
 
-    objects = CitizenOwnedQuerySet.as_manager()
+    objects = CitizenOwnedQuerySet.as_manager()  # type: ignore[misc]
     citizen_area_field = "area"
 
     class Meta:
@@ -136,7 +136,7 @@ class Decision(MunicipalityScoped, Versioned):
     sent_at = models.DateTimeField(_("sendt"), null=True, blank=True)
     law_catalogue_version = models.CharField(max_length=30)
 
-    objects = CitizenOwnedQuerySet.as_manager()
+    objects = CitizenOwnedQuerySet.as_manager()  # type: ignore[misc]
     citizen_area_field = "area"
 
     class Meta:
@@ -190,7 +190,7 @@ class Service(MunicipalityScoped, Versioned):
     status = models.CharField(max_length=20, choices=ServiceStatus.choices)
     refusal_reason = models.TextField(_("begrundelse for afslag"), blank=True)
 
-    objects = CitizenOwnedQuerySet.as_manager()
+    objects = CitizenOwnedQuerySet.as_manager()  # type: ignore[misc]
     citizen_area_field = "area"
 
     class Meta:
@@ -233,7 +233,7 @@ class Goal(MunicipalityScoped, Versioned):
     expected_code = models.CharField(_("forventet tilstand"), max_length=64, blank=True)
     services = models.ManyToManyField(Service, related_name="goals", blank=True)
 
-    objects = CitizenOwnedQuerySet.as_manager()
+    objects = CitizenOwnedQuerySet.as_manager()  # type: ignore[misc]
     citizen_area_field = "area"
 
     class Meta:
@@ -259,7 +259,7 @@ class FollowUp(MunicipalityScoped, Versioned):
     result_code = models.CharField(_("resultat"), max_length=64, blank=True)
     note = models.TextField(_("notat"), blank=True)
 
-    objects = CitizenOwnedQuerySet.as_manager()
+    objects = CitizenOwnedQuerySet.as_manager()  # type: ignore[misc]
     citizen_area_field = "area"
 
     class Meta:

@@ -33,7 +33,7 @@ from sammen.core.errors import NotFound
 from sammen.core.ids import parse_uuid
 from sammen.journal.models import Entry
 from sammen.journal.selectors import current_entries
-from sammen.organisation.models import Area
+from sammen.organisation.models import Area, OrgUnit, UnitKind
 from sammen.organisation.permissions import Permission, has_permission
 from sammen.terminology.selectors import Choice, value_sets_get
 
@@ -67,15 +67,27 @@ ENDING_DAYS = 30
 NEW_DAYS = 14
 
 
+class Names:
+    """Codes to text through the loaded value sets, fetched once per read (outside a request
+    every `value_sets_get` checks the reference stamp: one query)."""
+
+    def __init__(self) -> None:
+        self.sets = value_sets_get(keys=ALL_SETS)
+
+    def __call__(self, code: str, *keys: str) -> str:
+        if not code:
+            return ""
+        for key in keys or ALL_SETS:
+            vs = self.sets.get(key)
+            choice = vs.find(code) if vs else None
+            if choice is not None:
+                return choice.label if key in (VS_SOURCE, VS_RESULT) else choice.display
+        return code
+
+
 def display(code: str, *keys: str) -> str:
     """A code's text through the loaded value sets (the code itself if unknown)."""
-    if not code:
-        return ""
-    for vs in value_sets_get(keys=keys or ALL_SETS).values():
-        choice = vs.find(code)
-        if choice is not None:
-            return choice.label if vs.key in (VS_SOURCE, VS_RESULT) else choice.display
-    return code
+    return Names()(code, *keys)
 
 
 def choices(key: str) -> list[Choice]:
@@ -185,8 +197,11 @@ def _conditions(
         citizen_id=citizen_id, template__area__municipal_area__in=sorted(set(areas))
     )
     if codes is not None:
+        if not codes:
+            return []
         rows = rows.filter(subject_code__in=list(codes))
     out = []
+    names = Names()
     for e in current_entries(rows).order_by("subject_code")[:100]:
         level = e.data.get("nuvaerende_niveau", "")
         note = e.data.get("faglig_vurdering") or ""
@@ -194,7 +209,7 @@ def _conditions(
         out.append(
             ConditionView(
                 code=e.subject_code,
-                name=display(e.subject_code, VS_CONDITIONS, VS_FFB_CONDITIONS),
+                name=names(e.subject_code, VS_CONDITIONS, VS_FFB_CONDITIONS),
                 summary=", ".join(p for p in parts if p),
                 since=e.refers_to,
             )
@@ -266,7 +281,9 @@ def frequency_text(service: Service) -> str:
     return text
 
 
-def _service_views(services: list[Service], follow_ups: list[FollowUp]) -> list[ServiceView]:
+def _service_views(
+    services: list[Service], follow_ups: list[FollowUp], names: Names | None = None
+) -> list[ServiceView]:
     today = timezone.localdate()
     next_of: dict[Any, dt.date] = {}
     for fu in follow_ups:
@@ -275,10 +292,11 @@ def _service_views(services: list[Service], follow_ups: list[FollowUp]) -> list[
         ):
             next_of[fu.service_id] = fu.due_on
     law = law_catalogue()
+    names = names or Names()
     return [
         ServiceView(
             service=s,
-            name=display(s.code, VS_INDSATSER, VS_FFB_YDELSER),
+            name=names(s.code, VS_INDSATSER, VS_FFB_YDELSER),
             basis=law.bases.get(s.legal_basis),
             provider=s.provider_unit.name if s.provider_unit else s.private_provider,
             frequency=frequency_text(s),
@@ -317,9 +335,15 @@ class CarePlan:
 
 def _plan(actor: Actor, access: gate.CitizenAccess, *, log_consent: bool) -> CarePlan:
     citizen = access.citizen
-    areas_with_data = set(
-        Service.objects.filter(citizen_id=citizen.pk).values_list("area", flat=True).distinct()
+    # One query for the services of every area; another area's rows are dropped below unless
+    # the policy allows that area (consent), before anything is shown.
+    every = list(
+        Service.objects.filter(citizen_id=citizen.pk)
+        .exclude(status=ServiceStatus.REFUSED)
+        .select_related("provider_unit")
+        .order_by("area", "status", "granted_from")
     )
+    areas_with_data = {s.area for s in every}
     decisions = policy.decide_areas(
         actor=actor, citizen=citizen, areas=areas_with_data | {actor.unit.area}, given=access
     )
@@ -336,12 +360,7 @@ def _plan(actor: Actor, access: gate.CitizenAccess, *, log_consent: bool) -> Car
                     object_type="care_plan",
                     criterion=f"område:{area}",
                 )
-    services = list(
-        Service.objects.filter(citizen_id=citizen.pk, area__in=allowed)
-        .exclude(status=ServiceStatus.REFUSED)
-        .select_related("provider_unit")
-        .order_by("area", "status", "granted_from")
-    )
+    services = [s for s in every if s.area in allowed]
     follow_ups = list(
         FollowUp.objects.filter(citizen_id=citizen.pk, area__in=allowed).order_by("due_on")
     )
@@ -365,15 +384,16 @@ def _plan(actor: Actor, access: gate.CitizenAccess, *, log_consent: bool) -> Car
         if allowed
         else []
     )
-    views = {v.service.pk: v for v in _service_views(services, follow_ups)}
+    names = Names()
+    views = {v.service.pk: v for v in _service_views(services, follow_ups, names)}
     labels = dict(Area.choices)
     parts = []
     for area in allowed:
         area_goals = [
             GoalView(
                 goal=g,
-                condition=display(g.condition_code, VS_CONDITIONS, VS_FFB_CONDITIONS),
-                expected=display(g.expected_code, VS_EXPECTED),
+                condition=names(g.condition_code, VS_CONDITIONS, VS_FFB_CONDITIONS),
+                expected=names(g.expected_code, VS_EXPECTED),
                 services=[views[s.pk] for s in g.services.all() if s.pk in views],
             )
             for g in goals
@@ -405,20 +425,43 @@ def care_plan(*, actor: Actor, citizen_id: Any) -> CarePlan:
 
 
 def care_plan_section_load(actor: Actor, access: Any) -> dict[str, Any]:
-    """The citizen page's plain-language summary (the page has decided and logged)."""
+    """The citizen page's plain-language summary of the current services. The page has
+    decided and logged the citizen; one query for the services, and one more only when some
+    belong to another area (consent), which is then logged with that purpose."""
     if not (isinstance(access, gate.CitizenAccess) and access.logged and access.actor == actor):
         access = gate.citizen_read(actor=actor, citizen=access, object_type="care_plan")
-    plan = _plan(actor, access, log_consent=True)
-    lines = []
-    for part in plan.parts:
-        for v in part.services:
-            if v.service.status != ServiceStatus.GRANTED:
-                continue
-            lines.append(plain_line(v))
+    today = timezone.localdate()
+    current = list(
+        Service.objects.filter(
+            citizen_id=access.citizen_id, status=ServiceStatus.GRANTED, granted_from__lte=today
+        )
+        .filter(Q(granted_to__isnull=True) | Q(granted_to__gte=today))
+        .select_related("provider_unit")
+        .order_by("granted_from")[:50]
+    )
+    other = {s.area for s in current} - {actor.unit.area}
+    hidden: set[str] = set()
+    if other:
+        decisions = policy.decide_areas(
+            actor=actor, citizen=access.citizen, areas=other, given=access
+        )
+        hidden = {a for a in other if not decisions[a].allowed}
+        for area in sorted(other - hidden):
+            if decisions[area].purpose == Purpose.CONSENT:
+                access_log_record(
+                    actor=actor,
+                    citizen_ids=[access.citizen_id],
+                    operation=Operation.VIEW,
+                    purpose=Purpose.CONSENT,
+                    object_type="care_plan",
+                    criterion=f"område:{area}",
+                )
+    shown = [s for s in current if s.area not in hidden]
+    labels = dict(Area.choices)
     return {
-        "plan_lines": lines,
-        "plan_hidden": plan.hidden_areas,
-        "plan_citizen_id": plan.citizen.pk,
+        "plan_lines": [plain_line(v) for v in _service_views(shown, [])],
+        "plan_hidden": [str(labels.get(a, a)) for a in sorted(hidden)],
+        "plan_citizen_id": access.citizen_id,
     }
 
 
@@ -519,3 +562,24 @@ def team_services(*, actor: Actor) -> TeamList:
 def follow_up_get(*, actor: Actor, follow_up_id: Any) -> FollowUp:
     row: FollowUp = _read(FollowUp, actor, follow_up_id, "care_follow_up")
     return row
+
+
+@transaction.atomic
+def citizen_heading(*, actor: Actor, citizen_id: Any, object_type: str = "care_request") -> Any:
+    """The citizen a form is about (name and address for the heading), through the gate."""
+    return gate.citizen_open(actor=actor, citizen_id=citizen_id, object_type=object_type).citizen
+
+
+def provider_units(*, actor: Actor) -> list[Any]:
+    """The municipality's active units a service can be granted to (reference data)."""
+    return list(
+        OrgUnit.objects.for_municipality(actor.municipality)
+        .filter(is_active=True, kind=UnitKind.TEAM)
+        .order_by("name")
+    )
+
+
+def decision_services(*, decision: Decision) -> list[ServiceView]:
+    """The services of a decision already read through the gate (`decision_get`)."""
+    rows = list(decision.services.select_related("provider_unit").order_by("created_at"))
+    return _service_views(rows, [])

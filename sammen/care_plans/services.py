@@ -9,6 +9,7 @@ decided by someone else since it was opened raises `Conflict` (409) with what ch
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -50,7 +51,7 @@ from sammen.care_plans.selectors import (
 )
 from sammen.citizens.models import CitizenStatus
 from sammen.core.actor import Actor
-from sammen.core.errors import Forbidden, ValidationFailed
+from sammen.core.errors import Conflict, Forbidden, ValidationFailed
 from sammen.organisation.models import Area, OrgUnit
 from sammen.organisation.permissions import Permission, has_permission
 from sammen.terminology.selectors import value_sets_get
@@ -122,7 +123,16 @@ class RequestInput:
 
 @citizen_write_service
 def request_create(*, actor: Actor, citizen_id: Any, data: RequestInput) -> Request:
-    """A new request (henvendelse); it lands on the visitators' worklist of its area."""
+    """A new request (henvendelse); it lands on the visitators' worklist of its area. The
+    citizen is looked up first (a foreign id is 404 like a missing one, whatever the body);
+    the request's area is decided by the write itself."""
+    access = gate.citizen_open(
+        actor=actor,
+        citizen_id=citizen_id,
+        operation=Operation.CREATE,
+        object_type="care_request",
+        log=False,
+    )
     visitation_require(actor=actor)
     errors: dict[str, list[str]] = {}
     if data.area not in Area.values:
@@ -162,14 +172,6 @@ def request_create(*, actor: Actor, citizen_id: Any, data: RequestInput) -> Requ
         attachments.append((t, b))
     if errors:
         raise _fail(errors)
-    access = gate.citizen_open(
-        actor=actor,
-        citizen_id=citizen_id,
-        operation=Operation.CREATE,
-        object_type="care_request",
-        area=data.area,
-        log=False,
-    )
     with citizen_write(
         actor=actor,
         citizen=access.citizen,
@@ -467,8 +469,6 @@ def _service_values(
 
 
 def _is_uuid(value: Any) -> bool:
-    import uuid
-
     try:
         uuid.UUID(str(value))
     except ValueError:
@@ -547,8 +547,6 @@ def decision_make(
         # Lock the case first: the second of two visitators deciding it gets 409.
         write.lock(case, version=case_version)
         if case.status != CaseStatus.OPEN:
-            from sammen.core.errors import Conflict
-
             raise Conflict(
                 "Udredningen er allerede afgjort af en anden.", current_version=case.version
             )

@@ -4,6 +4,7 @@ second of two concurrent decisions is a 409, and the provider unit gets a care r
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 import time_machine
@@ -112,7 +113,12 @@ BAD = [
 
 @pytest.mark.parametrize(("field", "change", "words"), BAD)
 def test_bad_service_input_is_a_danish_message_beside_the_field_and_nothing_is_saved(
-    world: World, assessor: StaffMember, citizen: Citizen, field: str, change: dict, words: str
+    world: World,
+    assessor: StaffMember,
+    citizen: Citizen,
+    field: str,
+    change: dict[str, Any],
+    words: str,
 ) -> None:
     actor = world.actor(assessor)
     case = cf.case_make(actor, citizen)
