@@ -68,6 +68,8 @@ def _after_write(actor: Actor, citizen_ids: list[uuid.UUID], object_type: str) -
                 callback(actor, list(citizen_ids), object_type)
             except Exception:
                 logging.getLogger(__name__).exception("after-write listener failed")
+
+
 M = TypeVar("M", bound=models.Model)
 
 WRITE_SERVICE_MARK = "citizen_write_service"

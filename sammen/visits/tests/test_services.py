@@ -218,7 +218,12 @@ def test_replay_duplicate_forged_id_and_conflict(
     ],
 )
 def test_bad_deliveries_are_refused_with_a_danish_reason(
-    world: World, assessor: StaffMember, citizen: Citizen, frozen: object, extra: dict[str, object], reason: str
+    world: World,
+    assessor: StaffMember,
+    citizen: Citizen,
+    frozen: object,
+    extra: dict[str, object],
+    reason: str,
 ) -> None:
     grant(world, assessor, citizen, per="day", times=1, weekdays=())
     (visit,) = _today(citizen)

@@ -25,9 +25,7 @@ BUDGET_DAY_LIST = 30
 
 
 def _morning(citizen: Citizen) -> Visit:
-    return Visit.objects.filter(citizen=citizen, day=timezone.localdate()).earliest(
-        "window_start"
-    )
+    return Visit.objects.filter(citizen=citizen, day=timezone.localdate()).earliest("window_start")
 
 
 def _route(world: World, assessor: StaffMember, staff: StaffMember, n: int) -> list[Visit]:
@@ -68,9 +66,11 @@ def test_the_start_page_of_a_care_role_is_the_day_list(
     grant(world, assessor, citizen, per="day", times=1, weekdays=())
     assign_all(world.actor(world.leader), world.sosu_helper, [_morning(citizen)])
     home = world.client(world.sosu_helper).get("/").text
-    assert "Din køreliste" in home and "Else Jensen" in home
+    assert "Din køreliste" in home
+    assert "Else Jensen" in home
     leader = world.client(world.leader).get("/").text
-    assert "Teamets dag" in leader and "Fordel besøg" in leader
+    assert "Teamets dag" in leader
+    assert "Fordel besøg" in leader
 
 
 def test_one_tap_delivery_and_a_double_tap_is_stored_once(
@@ -99,7 +99,11 @@ def test_one_tap_delivery_and_a_double_tap_is_stored_once(
     ],
 )
 def test_bad_delivery_input_answers_422_in_danish(
-    world: World, assessor: StaffMember, citizen: Citizen, frozen: Any, body: dict[str, str],
+    world: World,
+    assessor: StaffMember,
+    citizen: Citizen,
+    frozen: Any,
+    body: dict[str, str],
     message: str,
 ) -> None:
     grant(world, assessor, citizen, per="day", times=1, weekdays=())
@@ -176,9 +180,7 @@ def test_a_visit_today_opens_the_citizen_only_within_the_window(
     assert world.client(world.therapist).get(page).status_code == 403  # not today
 
 
-def test_team_planner_assigns_visits(
-    world: World, assessor: StaffMember, citizen: Citizen
-) -> None:
+def test_team_planner_assigns_visits(world: World, assessor: StaffMember, citizen: Citizen) -> None:
     grant(world, assessor, citizen, per="day", times=1, weekdays=())
     visit = _morning(citizen)
     client = world.client(world.leader)
