@@ -55,12 +55,17 @@ class OneOffForm(forms.Form):
             (VisitKind.UNGRANTED, VisitKind.UNGRANTED.label),
         ],
     )
-    day = forms.DateField(label=_("Dag"), widget=forms.DateInput(attrs={"type": "date"}))
+    day = forms.DateField(
+        label=_("Dag"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     at = forms.TimeField(label=_("Klokkeslæt"), widget=forms.TimeInput(attrs={"type": "time"}))
     minutes = forms.IntegerField(label=_("Varighed i minutter"), min_value=1, max_value=480)
     title = forms.CharField(label=_("Hvad gælder besøget"), max_length=TITLE_MAX)
     note = forms.CharField(
-        label=_("Bemærkning"), required=False, widget=forms.Textarea, max_length=NOTE_MAX
+        label=_("Bemærkning"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=NOTE_MAX,
     )
     staff_id = forms.ChoiceField(label=_("Medarbejder"), required=False)
 
@@ -78,7 +83,11 @@ class OneOffForm(forms.Form):
 
 class AbsenceForm(forms.Form):
     kind = forms.ChoiceField(label=_("Fravær"), choices=AbsenceKind.choices)
-    starts_on = forms.DateField(label=_("Fra"), widget=forms.DateInput(attrs={"type": "date"}))
+    starts_on = forms.DateField(
+        label=_("Fra"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     ends_on = forms.DateField(
-        label=_("Til og med"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Til og med"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )

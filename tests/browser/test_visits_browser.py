@@ -176,3 +176,35 @@ def test_two_devices_deliver_the_same_visit_and_the_second_sees_the_conflict(
         other.close()
     assert Delivery.objects.filter(visit=visit).count() == 1
     assert Delivery.objects.get(visit=visit).staff_id == world.sosu_helper.pk
+
+
+def test_every_visits_page_at_360_and_1280(world: World, live_server: Any, browser: Any) -> None:
+    """Screenshots of each page for a person to look at (/tmp/shots-visits); every page
+    answers 200 in Danish without a horizontal scrollbar at 360 px."""
+    visits = _route(world, 3)
+    SHOTS.mkdir(exist_ok=True)
+    pages = [
+        (world.sosu_helper, "home-helper", "/"),
+        (world.sosu_helper, "day", "/besoeg/i-dag/"),
+        (world.leader, "home-leader", "/"),
+        (world.leader, "team", f"/besoeg/team/?team={world.home_care_team.pk}"),
+        (world.leader, "one-off", "/besoeg/nyt/"),
+        (world.leader, "absence", f"/besoeg/borger/{visits[0].citizen_id}/fravaer/"),
+    ]
+    for width in (360, 1280):
+        for staff, name, url in pages:
+            context = browser.new_context(viewport={"width": width, "height": 800}, locale="da-DK")
+            try:
+                _log_in(context, live_server, staff)
+                page = context.new_page()
+                response = page.goto(f"{live_server.url}{url}")
+                assert response is not None
+                assert response.status == 200, (name, response.status)
+                page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
+                if width == 360:
+                    overflow = page.evaluate(
+                        "() => document.documentElement.scrollWidth > window.innerWidth"
+                    )
+                    assert not overflow, f"{name} scrolls sideways at 360 px"
+            finally:
+                context.close()
