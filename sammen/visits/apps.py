@@ -9,6 +9,8 @@ class VisitsConfig(AppConfig):
     def ready(self) -> None:
         from sammen.access.policy import care_relation_register
         from sammen.access.writes import after_write_register
+        from sammen.core.demo_streams import stream_register
+        from sammen.visits.demo import visits_demo_stream
         from sammen.organisation.permissions import Permission
         from sammen.organisation.start import StartPanel, start_panel_register
         from sammen.visits import views
@@ -40,3 +42,5 @@ class VisitsConfig(AppConfig):
                 load=views.team_start_panel,
             )
         )
+        # Three months of visit history and the next 14 days (after the care chain, order 30).
+        stream_register("visits", order=40, generate=visits_demo_stream)
