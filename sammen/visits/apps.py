@@ -10,10 +10,10 @@ class VisitsConfig(AppConfig):
         from sammen.access.policy import care_relation_register
         from sammen.access.writes import after_write_register
         from sammen.core.demo_streams import stream_register
-        from sammen.visits.demo import visits_demo_stream
         from sammen.organisation.permissions import Permission
         from sammen.organisation.start import StartPanel, start_panel_register
         from sammen.visits import views
+        from sammen.visits.demo import visits_demo_stream
         from sammen.visits.selectors import visit_citizens
         from sammen.visits.services import PLAN_SOURCES, visit_plan_after_write
 

@@ -12,8 +12,6 @@ from django.utils import timezone
 from sammen.access.models import Checkpoint
 from sammen.access.sealing import SealRefused, access_log_seal
 from sammen.demo.generator import TqdmProgress
-from sammen.organisation.models import Municipality
-from sammen.visits.demo import visits_demo_today
 from sammen.demo.seed import (
     DEMO_CITIZENS,
     DEMO_PASSWORD,
@@ -21,6 +19,8 @@ from sammen.demo.seed import (
     demo_population,
     demo_seed,
 )
+from sammen.organisation.models import Municipality
+from sammen.visits.demo import visits_demo_today
 
 
 class Command(BaseCommand):
