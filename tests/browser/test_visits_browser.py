@@ -5,12 +5,14 @@ and two devices delivering the same visit (the second one sees the conflict)."""
 from __future__ import annotations
 
 import datetime as dt
+import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import expect
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from conftest import World
 from sammen.citizens.models import Citizen
@@ -22,7 +24,7 @@ from sammen.visits.models import Delivery, PracticalInfo, Visit, VisitService
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SHOTS = Path("/tmp/shots-visits")
+SHOTS = Path(os.environ.get("SAMMEN_SHOTS_DIR", tempfile.gettempdir())) / "shots-visits"
 
 
 def _log_in(context: Any, live_server: Any, staff: StaffMember) -> None:
