@@ -34,7 +34,7 @@ EXAMPLE_BODIES: dict[str, dict[str, Any]] = {
         "source_code": "A1",
         "subject": "Har brug for hjælp til bad",
     },
-    "PUT /api/v1/care-plans/requests/{request_id}/case": {"citizen_view": "Vil klare mig selv"},
+    "POST /api/v1/care-plans/requests/{request_id}/case": {"citizen_view": "Vil klare mig selv"},
     "POST /api/v1/care-plans/cases/{case_id}/decisions": {
         "reasoning": "Behov for hjælp",
         "services": [{"code": "H1.1", "legal_basis": "aeldre-helhedspleje"}],

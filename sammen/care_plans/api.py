@@ -284,7 +284,7 @@ def request_create(
     return Status(201, _request_out(made))
 
 
-@router.put("/requests/{request_id}/case", response=CaseOut)
+@router.post("/requests/{request_id}/case", response=CaseOut)
 def case_save(request: ApiRequest, request_id: uuid.UUID, payload: CaseIn) -> dict[str, Any]:
     case = services.case_save(
         actor=request.auth,

@@ -40,7 +40,7 @@ def test_the_chain_through_the_api(world: World, assessor: StaffMember, citizen:
     request_id = made.json()["id"]
     case = _send(
         client,
-        "PUT",
+        "POST",
         f"{BASE}/requests/{request_id}/case",
         {"citizen_view": "Bange for at falde", "citizen_performance": "C2"},
     )
