@@ -233,9 +233,7 @@ def _since(actor: Actor, visits: list[Visit]) -> dict[uuid.UUID, Since]:
             changes[s.citizen_id].append(
                 f"{'Ny' if new else 'Ændret'}: {title} ({s.get_status_display().lower()})"
             )
-    shown = [*entries, *notes, *changes]
-    if shown:
-        record_many(actor=actor, citizen_ids=shown, object_type="visit_since_last")
+    # Only citizens of the list itself, whose reading the list's record_many already logs.
     result = {}
     for v in visits:
         cid = v.citizen_id
