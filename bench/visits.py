@@ -160,7 +160,7 @@ def _population(n: int) -> dict[str, Any]:
                     waiting_days=1,
                     law_catalogue_version="bench",
                 )
-                s = Service(
+                svc = Service(
                     municipality=m,
                     citizen=c,
                     decision=d,
@@ -179,15 +179,16 @@ def _population(n: int) -> dict[str, Any]:
                 reqs.append(r)
                 cases.append(k)
                 decs.append(d)
-                svcs.append(s)
-            for model, rows in (
+                svcs.append(svc)
+            batches: list[tuple[Any, list[Any]]] = [
                 (Citizen, citizens),
                 (Responsibility, resp),
                 (Request, reqs),
                 (Case, cases),
                 (Decision, decs),
                 (Service, svcs),
-            ):
+            ]
+            for model, rows in batches:
                 model.objects.bulk_create(rows, batch_size=1000)
         print(
             f"population: {n} citizens with a granted service in {time.perf_counter() - t0:.0f} s"

@@ -80,8 +80,9 @@ def visits_demo_stream(ctx: Any) -> int:
     lines: list[DeliveryLine] = []
     titles: dict[str, str] = {}
     for s in services:
-        team = staff.get(s.provider_unit_id) or []
-        if not team:
+        unit_id = s.provider_unit_id
+        team = staff.get(unit_id) or []
+        if unit_id is None or not team:
             continue
         if s.code not in titles:
             titles[s.code] = _title(s.code)
@@ -108,7 +109,7 @@ def visits_demo_stream(ctx: Any) -> int:
                 id=uuid.uuid4(),
                 municipality=m,
                 citizen_id=s.citizen_id,
-                unit_id=s.provider_unit_id,
+                unit_id=unit_id,
                 day=occ.day,
                 window_start=begins - window,
                 window_end=begins + window,
@@ -143,7 +144,7 @@ def visits_demo_stream(ctx: Any) -> int:
                 visit=v,
                 citizen_id=s.citizen_id,
                 staff_id=who,
-                unit_id=s.provider_unit_id,
+                unit_id=unit_id,
                 outcome=outcome,
                 reason_code=reason,
                 note=""
