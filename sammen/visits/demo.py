@@ -25,6 +25,7 @@ from sammen.visits.models import (
     Delivery,
     DeliveryLine,
     DeliveryOutcome,
+    PracticalInfo,
     Visit,
     VisitService,
     VisitStatus,
@@ -42,6 +43,13 @@ NOT_DELIVERED = [
     ("other", 5),
 ]
 DAY_LIST_TARGET = 9
+PRACTICAL = [
+    "Nøgleboks ved hoveddøren, kode hos teamet.",
+    "Ring på to gange; borgeren hører dårligt.",
+    "Hund i hjemmet – venlig. Parkering i gården.",
+    "Dørtelefon virker ikke; nøgle i nøgleboks ved garagen.",
+    "Sko af i entréen. Kat må ikke komme ud.",
+]
 DEMO_LOGINS = ("sosu-hjaelper", "sosu-assistent", "sygeplejerske")
 
 
@@ -180,6 +188,15 @@ def visits_demo_stream(ctx: Any) -> int:
                 written += _flush(visits, parts, deliveries, lines)
         ctx.progress("visits", 0, 0)
     written += _flush(visits, parts, deliveries, lines)
+    # Practical information beside the address for most citizens in home care.
+    have = set(PracticalInfo.objects.filter(municipality=m).values_list("citizen_id", flat=True))
+    infos = [
+        PracticalInfo(municipality=m, citizen_id=cid, text=rng.choice(PRACTICAL))
+        for cid in sorted({s.citizen_id for s in services} - have, key=str)
+        if rng.random() < 0.7
+    ]
+    PracticalInfo.objects.bulk_create(infos, batch_size=1000)
+    written += len(infos)
     result = visit_plan_generate(municipality=m, start=today)
     return written + result.created
 
