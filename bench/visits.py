@@ -366,11 +366,18 @@ def _sync(world: dict[str, Any], devices: int, writes: int) -> None:
 
     m = world["m"]
     today = timezone.localdate()
-    staff = list(
+    # Devices spread over the teams (round robin), so each has 20 visits of its own team.
+    by_team: dict[Any, list[Any]] = {}
+    for s in (
         StaffMember.objects.filter(municipality=m, memberships__role="sosu_hjaelper")
         .select_related("user")
-        .order_by("user__username")[:devices]
-    )
+        .order_by("user__username")
+    ):
+        by_team.setdefault(s.user.username.split("-")[1], []).append(s)
+    staff = []
+    for i in range(1, 60):  # skip each team's first helper (the day-list bench's)
+        staff += [members[i] for members in by_team.values() if i < len(members)]
+    staff = staff[:devices]
     batches: list[tuple[Any, list[Any]]] = []
     for s in staff:
         actor = actor_for(s)
