@@ -49,13 +49,13 @@ def test_plan_and_lists_do_not_grow_with_the_number_of_services(
     _grant(world, assessor, citizen, 1)
     _grant(world, assessor, other, 6)
     visitator, leader = world.actor(assessor), world.actor(world.leader)
-    counts = {}
-    for who in (citizen, other):
-        counts[who.pk] = (
-            _count(lambda w=who: selectors.care_plan(actor=visitator, citizen_id=w.pk)),
-        )
+
+    def plan_of(who: Citizen) -> Callable[[], Any]:
+        return lambda: selectors.care_plan(actor=visitator, citizen_id=who.pk)
+
+    counts = {who.pk: _count(plan_of(who)) for who in (citizen, other)}
     assert counts[citizen.pk] == counts[other.pk]
-    assert counts[citizen.pk][0] <= BUDGET_PLAN
+    assert counts[citizen.pk] <= BUDGET_PLAN
     few = _count(lambda: selectors.visitation_worklist(actor=visitator))
     few_team = _count(lambda: selectors.team_services(actor=leader))
     _grant(world, assessor, citizen_create(world.home_care_team), 8)
