@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "sammen.journal",
     "sammen.care_plans",
     "sammen.triage",
+    "sammen.visits",
     "sammen.demo",
     # FHIR R4 facade and its system clients (OAuth2 client credentials).
     "oauth2_provider",
@@ -418,3 +419,9 @@ SAMMEN_VIDEO_TURN_SECRET = os.environ.get("SAMMEN_VIDEO_TURN_SECRET", "")
 # Transport time saved per screen visit, one way (insight), until care_plans knows the usual
 # place of each service and the distance from the citizen's address.
 SAMMEN_VIDEO_MINUTES_EACH_WAY = int(os.environ.get("SAMMEN_VIDEO_MINUTES_EACH_WAY", "15"))
+# Visits (issue 11): staff reach a citizen they visit today until this many hours after the
+# visit's window ends; the offline day list expires at this hour; a queued offline delivery
+# older than this many days is refused (the person is told; nothing is stored silently late).
+SAMMEN_VISIT_ACCESS_AFTER_HOURS = int(os.environ.get("SAMMEN_VISIT_ACCESS_AFTER_HOURS", "4"))
+SAMMEN_VISIT_SHIFT_END_HOUR = int(os.environ.get("SAMMEN_VISIT_SHIFT_END_HOUR", "23"))
+SAMMEN_VISIT_LATE_SYNC_DAYS = int(os.environ.get("SAMMEN_VISIT_LATE_SYNC_DAYS", "3"))

@@ -6,6 +6,7 @@ from config.admin import support_admin_site
 from config.api import api
 from sammen.core.access_rules import DELEGATED_ADMIN, DELEGATED_API, declare_rule_on_patterns
 from sammen.fhir import urls as fhir_urls
+from sammen.visits import views as visits_views
 
 handler400 = "sammen.core.views.bad_request"
 handler404 = "sammen.core.views.not_found"
@@ -17,6 +18,10 @@ urlpatterns = [
     path("borgere/", include("sammen.citizens.urls")),
     path("", include("sammen.access.urls")),
     path("journal/", include("sammen.journal.urls")),
+    path("besoeg/", include("sammen.visits.urls")),
+    # The day list's installable web app: manifest and service worker from the root scope.
+    path("manifest.webmanifest", visits_views.manifest, name="pwa_manifest"),
+    path("sw.js", visits_views.service_worker, name="pwa_service_worker"),
     path("visitation/", include("sammen.care_plans.urls")),
     path("triage/", include("sammen.triage.urls")),
     path("fhir/", include("sammen.fhir.urls")),

@@ -9,6 +9,7 @@ import datetime as dt
 import importlib
 import inspect
 import pkgutil
+import uuid
 from collections.abc import Callable
 from types import ModuleType
 from typing import Any
@@ -27,7 +28,10 @@ from sammen.citizens.tests.factories import citizen_create, fictitious_cpr
 from sammen.journal import services as journal_services
 from sammen.journal.loader import content_load
 from sammen.journal.tests.factories import LAVE_MAD, funktionsevne
-from sammen.organisation.models import Area
+from sammen.organisation.models import Area, Role
+from sammen.organisation.tests.factories import actor_for
+from sammen.visits import services as visit_services
+from sammen.visits.models import Visit
 
 # Services that do not write citizen data, and why.
 EXEMPT: dict[str, str] = {
@@ -45,6 +49,18 @@ EXEMPT: dict[str, str] = {
         "retention job: removes expired log rows through the retention door, logs the pruning"
     ),
     "sammen.access.services.minlog_push": "system job: sends queued accesses to MinLog",
+    # visits (issue 11)
+    "sammen.visits.services.visit_plan_generate": (
+        "system job: planned visits derived from granted services (a cache of the plan, like a "
+        "schedule); the decision, follow-up or status change that caused it is in the change log"
+    ),
+    "sammen.visits.services.visit_plan_after_write": (
+        "the write kernel's after-write listener: calls visit_plan_generate"
+    ),
+    "sammen.visits.services.plan_require": "a permission check; writes nothing",
+    "sammen.visits.services.sync_batch": (
+        "an offline queue: each item goes through delivery_record (a kernel write) on its own"
+    ),
     "sammen.care_plans.services.visitation_require": "a permission check; writes nothing",
     # Video visits: what guests and the citizen do themselves (no staff actor, no staff access).
     "sammen.consultations.services.consultation_cancel_by_citizen": (
@@ -236,6 +252,72 @@ def _entry_mark_in_error(world: World) -> Callable[[], Any]:
     return lambda: journal_services.entry_mark_in_error(
         actor=world.actor(world.nurse), entry_id=entry.pk, reason="Forkert borger"
     )
+
+
+def _visit(world: World) -> Any:
+    now = timezone.now()
+    return Visit.objects.create(
+        municipality=world.greve,
+        citizen=_citizen(world),
+        unit=world.home_care_team,
+        day=timezone.localdate(now),
+        window_start=now - dt.timedelta(minutes=1),
+        window_end=now + dt.timedelta(minutes=30),
+        minutes=20,
+        assigned_to=world.nurse,
+    )
+
+
+def _nurse_as_planner(world: World) -> Any:
+    membership = world.nurse.memberships.create(
+        municipality=world.greve, unit=world.district, role=Role.LEADER
+    )
+    return actor_for(world.nurse, membership)
+
+
+def _visit_assign(world: World) -> Callable[[], Any]:
+    visit = _visit(world)
+    actor = _nurse_as_planner(world)
+    return lambda: visit_services.visit_assign(
+        actor=actor, visit_id=visit.pk, staff_id=world.sosu_helper.pk, version=visit.version
+    )
+
+
+def _visit_one_off_add(world: World) -> Callable[[], Any]:
+    citizen = _citizen(world)
+    data = visit_services.OneOffInput(
+        citizen_id=citizen.pk,
+        day=timezone.localdate(),
+        at=dt.time(23, 0),
+        minutes=15,
+        title="Tilse efter fald",
+    )
+    return lambda: visit_services.visit_one_off_add(actor=world.actor(world.nurse), data=data)
+
+
+def _absence_record(world: World) -> Callable[[], Any]:
+    citizen = _citizen(world)
+    return lambda: visit_services.absence_record(
+        actor=world.actor(world.nurse),
+        citizen_id=citizen.pk,
+        kind="admitted",
+        starts_on=timezone.localdate(),
+        ends_on=None,
+    )
+
+
+def _delivery_record(world: World) -> Callable[[], Any]:
+    visit = _visit(world)
+    data = visit_services.DeliveryInput(
+        client_id=uuid.uuid4(), visit_id=visit.pk, started_at=timezone.now()
+    )
+
+    def call() -> Any:
+        answer = visit_services.delivery_record(actor=world.actor(world.nurse), data=data)
+        assert answer.result == "accepted", answer
+        return answer
+
+    return call
 
 
 def _visitator(world: World) -> Any:
@@ -484,6 +566,10 @@ SCENARIOS: dict[str, Scenario] = {
     "sammen.consultations.services.consultation_rebook": _consultation_rebook,
     "sammen.consultations.services.consultation_cancel": _consultation_cancel,
     "sammen.consultations.services.consultation_end": _consultation_end,
+    "sammen.visits.services.visit_assign": _visit_assign,
+    "sammen.visits.services.visit_one_off_add": _visit_one_off_add,
+    "sammen.visits.services.absence_record": _absence_record,
+    "sammen.visits.services.delivery_record": _delivery_record,
 }
 
 

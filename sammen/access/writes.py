@@ -43,6 +43,33 @@ from sammen.core.actor import Actor
 from sammen.core.errors import Conflict
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+# After-write listeners: (callback, object types). A module above the kernel (visits) learns
+# that a write it derives data from has committed, without the writer importing it.
+AfterWrite = Callable[[Actor, list[uuid.UUID], str], None]
+_AFTER_WRITE: list[tuple[AfterWrite, frozenset[str]]] = []
+
+
+def after_write_register(callback: AfterWrite, *, object_types: Collection[str]) -> None:
+    """`callback(actor, citizen_ids, object_type)` runs after the durable commit of every write of
+    one of `object_types` (never on rollback). It must not raise into the writer: a listener
+    that fails is logged, and the listener's own periodic job repairs what it missed."""
+    _AFTER_WRITE.append((callback, frozenset(object_types)))
+
+
+def _after_write(actor: Actor, citizen_ids: list[uuid.UUID], object_type: str) -> None:
+    import logging
+
+    if not citizen_ids:
+        return
+    for callback, types in _AFTER_WRITE:
+        if object_type in types:
+            try:
+                callback(actor, list(citizen_ids), object_type)
+            except Exception:
+                logging.getLogger(__name__).exception("after-write listener failed")
+
+
 M = TypeVar("M", bound=models.Model)
 
 WRITE_SERVICE_MARK = "citizen_write_service"
@@ -244,3 +271,5 @@ def citizen_write(
                 object_type=object_type,
             )
         raise
+    # The durable block has committed: listeners see the write (and never a rolled-back one).
+    _after_write(actor, list(write.citizen_ids), object_type)

@@ -65,12 +65,21 @@ class Permission(models.TextChoices):
     CONSULTATION = (
         "consultation",
         _("Booke og holde skærmbesøg (video) med borgere"),
+    VISIT_DELIVER = (
+        "visit_deliver",
+        _("Se sin køreliste og registrere levering af besøg"),
+    )
+    VISIT_PLAN = (
+        "visit_plan",
+        _("Fordele besøg, oprette akutte besøg og se afvigelser for sine teams"),
     )
 
 
 P = Permission
 _CARE = frozenset({P.CITIZEN_READ, P.BREAK_THE_GLASS, P.DOCUMENT, P.CONSULTATION})
 _CLINICAL = _CARE | {P.CITIZEN_WRITE, P.DOCUMENT_HEALTH, P.DOCUMENT_ASSESSMENT, P.TRIAGE_ASSESS}
+_CARE = frozenset({P.CITIZEN_READ, P.BREAK_THE_GLASS, P.DOCUMENT, P.VISIT_DELIVER})
+_CLINICAL = _CARE | {P.CITIZEN_WRITE, P.DOCUMENT_HEALTH, P.DOCUMENT_ASSESSMENT}
 
 # The table. Direktion and politicians see aggregates only (no named citizen); an
 # administrator manages the organisation and is not a care worker.
@@ -79,7 +88,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
     Role.SOSU_ASSISTANT: _CLINICAL,
     Role.NURSE: _CLINICAL,
     Role.THERAPIST: _CLINICAL,
-    Role.ASSESSOR: _CLINICAL | {P.CITIZEN_REACH_AREA, P.VISITATION},
+    Role.ASSESSOR: (_CLINICAL - {P.VISIT_DELIVER}) | {P.CITIZEN_REACH_AREA, P.VISITATION},
     Role.LEADER: frozenset(
         {
             P.CITIZEN_READ,
@@ -88,6 +97,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             P.BREAK_THE_GLASS,
             P.ACCESS_REVIEW,
             P.TEAM_SERVICES,
+            P.VISIT_PLAN,
         }
     ),
     Role.DIRECTOR: frozenset(),

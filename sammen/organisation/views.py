@@ -38,6 +38,7 @@ from sammen.organisation.forms import (
 )
 from sammen.organisation.models import MembershipRequest
 from sammen.organisation.permissions import Permission
+from sammen.organisation.start import start_panels_for
 
 
 def _safe_next(request: HttpRequest, default: str) -> str:
@@ -134,7 +135,10 @@ def set_language(request: HttpRequest) -> HttpResponse:
 
 @access_rule(STAFF)
 def home(request: ActorRequest) -> HttpResponse:
-    return render(request, "organisation/home.html")
+    # Care roles start on their day list (kørliste), planners on their teams' day: panels
+    # contributed by the modules above (organisation.start).
+    panels = [(p.template, p.load(request)) for p in start_panels_for(request.actor)]
+    return render(request, "organisation/home.html", {"panels": panels})
 
 
 @access_rule(STAFF)

@@ -19,6 +19,8 @@ from sammen.demo.seed import (
     demo_population,
     demo_seed,
 )
+from sammen.organisation.models import Municipality
+from sammen.visits.demo import visits_demo_today
 
 
 class Command(BaseCommand):
@@ -45,6 +47,11 @@ class Command(BaseCommand):
             citizen_login = demo_citizen_login()
             if citizen_login is not None:
                 logins.append(citizen_login)
+        greve = Municipality.objects.filter(code="253").first()
+        if greve is not None:
+            # Whatever day the demo starts: today's plan, and full day lists for the logins.
+            n = visits_demo_today(greve)
+            self.stdout.write(f"  … Dagens køreliste: {n} besøg fordelt til demo-logins")
         self._seal()
         self.stdout.write(self.style.SUCCESS("\nDemo-logins (alle fiktive):"))
         width = max(len(login.username) for login in logins)
