@@ -65,6 +65,7 @@ class Permission(models.TextChoices):
     CONSULTATION = (
         "consultation",
         _("Booke og holde skærmbesøg (video) med borgere"),
+    )
     VISIT_DELIVER = (
         "visit_deliver",
         _("Se sin køreliste og registrere levering af besøg"),
@@ -76,10 +77,10 @@ class Permission(models.TextChoices):
 
 
 P = Permission
-_CARE = frozenset({P.CITIZEN_READ, P.BREAK_THE_GLASS, P.DOCUMENT, P.CONSULTATION})
+_CARE = frozenset(
+    {P.CITIZEN_READ, P.BREAK_THE_GLASS, P.DOCUMENT, P.VISIT_DELIVER, P.CONSULTATION}
+)
 _CLINICAL = _CARE | {P.CITIZEN_WRITE, P.DOCUMENT_HEALTH, P.DOCUMENT_ASSESSMENT, P.TRIAGE_ASSESS}
-_CARE = frozenset({P.CITIZEN_READ, P.BREAK_THE_GLASS, P.DOCUMENT, P.VISIT_DELIVER})
-_CLINICAL = _CARE | {P.CITIZEN_WRITE, P.DOCUMENT_HEALTH, P.DOCUMENT_ASSESSMENT}
 
 # The table. Direktion and politicians see aggregates only (no named citizen); an
 # administrator manages the organisation and is not a care worker.
