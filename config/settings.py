@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "sammen.integrations",
     "sammen.terminology",
     "sammen.journal",
+    "sammen.insight",
     "sammen.demo",
 ]
 
@@ -219,6 +220,12 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "sammen" / "static"]
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    # plotly.min.js straight from the installed plotly package (insight charts, no CDN).
+    "sammen.insight.staticfiles.PlotlyFinder",
+]
 WHITENOISE_USE_FINDERS = True
 # Files served at the site root (favicon.ico), also with DEBUG off.
 WHITENOISE_ROOT = BASE_DIR / "sammen" / "static_root"

@@ -16,6 +16,7 @@ urlpatterns = [
     path("borgere/", include("sammen.citizens.urls")),
     path("", include("sammen.access.urls")),
     path("journal/", include("sammen.journal.urls")),
+    path("indsigt/", include("sammen.insight.urls")),
     # Support-only Django admin: superuser with a verified second factor (django-otp's site).
     path(
         "support/",

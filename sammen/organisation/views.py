@@ -37,7 +37,7 @@ from sammen.organisation.forms import (
     staff_initial,
 )
 from sammen.organisation.models import MembershipRequest
-from sammen.organisation.permissions import Permission
+from sammen.organisation.permissions import AGGREGATES_ONLY, Permission
 
 
 def _safe_next(request: HttpRequest, default: str) -> str:
@@ -134,6 +134,10 @@ def set_language(request: HttpRequest) -> HttpResponse:
 
 @access_rule(STAFF)
 def home(request: ActorRequest) -> HttpResponse:
+    # Direktion and politicians work on figures only: their start page is the insight view.
+    held = request.actor.permissions
+    if held and held <= AGGREGATES_ONLY:
+        return redirect("insight:home")
     return render(request, "organisation/home.html")
 
 
