@@ -97,9 +97,7 @@ def known_tables() -> set[str]:
     return {m._meta.db_table for m in apps.get_models()}
 
 
-def definition_parse(
-    doc: Any, *, name: str, released: dict[str, str] | None = None
-) -> Definition:
+def definition_parse(doc: Any, *, name: str, released: dict[str, str] | None = None) -> Definition:
     """Check one definition document; raise DefinitionError with a Danish message."""
 
     def refuse(why: str) -> DefinitionError:

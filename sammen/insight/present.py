@@ -72,9 +72,13 @@ def figure_present(
         cells = []
         for period, cell in zip(periods, row.cells[-months:], strict=True):
             url = drill(result, row.key, period, cell) if (drill and with_drill) else ""
-            cells.append(ShownCell(cell_text(cell, unit=d.unit, threshold=d.threshold), cell.status, url))
+            cells.append(
+                ShownCell(cell_text(cell, unit=d.unit, threshold=d.threshold), cell.status, url)
+            )
         years = [
-            ShownCell(cell_text(row.years[y], unit=d.unit, threshold=d.threshold), row.years[y].status)
+            ShownCell(
+                cell_text(row.years[y], unit=d.unit, threshold=d.threshold), row.years[y].status
+            )
             for y in result.years
         ]
         return ShownRow(row.key, row.label, cells, years)

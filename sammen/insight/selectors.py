@@ -29,8 +29,8 @@ from sammen.insight.figures import (
     FigureResult,
     Period,
     Scope,
-    figure_compute,
     facts_cte,
+    figure_compute,
     two_years,
 )
 from sammen.insight.queries import db_id
@@ -89,8 +89,7 @@ def team_view(*, actor: Actor) -> InsightPage:
     scope = Scope(actor.municipality, tuple(u.pk for u in units))
     rows = [(u.pk.hex, u.name) for u in units]
     figures = [
-        figure_compute(d, scope, periods, by="unit", rows=rows)
-        for d in definitions_current(today)
+        figure_compute(d, scope, periods, by="unit", rows=rows) for d in definitions_current(today)
     ]
     return InsightPage(figures, periods[-MONTHS_SHOWN:], now)
 
@@ -143,7 +142,7 @@ def drilldown(*, actor: Actor, figure_id: str, unit_id: Any, period_key: str) ->
     hit = 1 if definition.drilldown == "hit" else 0
     with connection.cursor() as cursor:
         cursor.execute(
-            f"{cte}SELECT f.citizen_id FROM f WHERE f.unit_id = %s AND f.pkey = %s"
+            f"{cte}SELECT f.citizen_id FROM f WHERE f.unit_id = %s AND f.pkey = %s"  # noqa: S608 - constant SQL, values as parameters
             " AND f.citizen_id IS NOT NULL GROUP BY f.citizen_id HAVING MAX(f.hit) = %s",
             [*params, db_id(unit.pk), period_key, hit],
         )

@@ -3,14 +3,17 @@ the repository): `/static/insight/plotly.min.js`. Only that one file is exposed.
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 from typing import Any
 
-import plotly
 from django.contrib.staticfiles.finders import BaseFinder
 from django.core.files.storage import FileSystemStorage
 
-PLOTLY_DIR = Path(plotly.__file__).resolve().parent / "package_data"
+_SPEC = importlib.util.find_spec("plotly")
+if _SPEC is None or _SPEC.origin is None:
+    raise ImportError("plotly is a dependency of sammen.insight (pyproject.toml)")
+PLOTLY_DIR = Path(_SPEC.origin).resolve().parent / "package_data"
 PUBLISHED = "insight/plotly.min.js"
 
 

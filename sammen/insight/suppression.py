@@ -27,10 +27,11 @@ over the rationals on random tables: no hidden cell can be recovered.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-Key = Hashable
+Key = Any  # any hashable cell key
 _P = (1 << 61) - 1  # a Mersenne prime; the equations' coefficients are 0 and ±1
 
 
@@ -83,7 +84,7 @@ def protect(
     return Protection(frozenset(primary), frozenset(hidden - primary))
 
 
-def _order(values: Mapping[Key, int]) -> object:
+def _order(values: Mapping[Key, int]) -> Callable[[Key], tuple[bool, int, str]]:
     # Smallest first, but a zero last: hiding a zero rarely protects anything.
     return lambda k: (values[k] == 0, values[k], repr(k))
 
@@ -97,19 +98,17 @@ def _line_rule(values: Mapping[Key, int], equations: Sequence[Equation], hidden:
             if sum(1 for c in cells if c in hidden) == 1:
                 rest = [c for c in cells if c not in hidden]
                 if rest:
-                    hidden.add(min(rest, key=_order(values)))  # type: ignore[arg-type]
+                    hidden.add(min(rest, key=_order(values)))
                     changed = True
 
 
 def _cheapest_partner(
     key: Key, values: Mapping[Key, int], equations: Sequence[Equation], hidden: set[Key]
 ) -> Key | None:
-    candidates = {
-        c for eq in equations if key in eq.cells for c in eq.cells if c not in hidden
-    }
+    candidates = {c for eq in equations if key in eq.cells for c in eq.cells if c not in hidden}
     if not candidates:
         return None
-    return min(candidates, key=_order(values))  # type: ignore[arg-type]
+    return min(candidates, key=_order(values))
 
 
 def determined_cells(
@@ -133,11 +132,7 @@ def determined_cells(
             rows.append(row)
     pivots = _rref(rows)
     free = set(range(len(unknowns))) - set(pivots)
-    return {
-        unknowns[col]
-        for col, row in pivots.items()
-        if not any(j in free for j in row)
-    }
+    return {unknowns[col] for col, row in pivots.items() if not any(j in free for j in row)}
 
 
 def _rref(rows: list[dict[int, int]]) -> dict[int, dict[int, int]]:

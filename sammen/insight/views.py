@@ -135,8 +135,11 @@ def _council_pdf(label: str, figures: list[ShownFigure], years: list[int]) -> Ht
     pdf.cell(0, 8, text(f"Nøgletal for {label}"), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", "", 8)
     pdf.cell(
-        0, 5, text(f"Udskrevet {timezone.localtime():%d.%m.%Y %H:%M}. Tal under 5 vises som <5."),
-        new_x="LMARGIN", new_y="NEXT",
+        0,
+        5,
+        text(f"Udskrevet {timezone.localtime():%d.%m.%Y %H:%M}. Tal under 5 vises som <5."),
+        new_x="LMARGIN",
+        new_y="NEXT",
     )
     for f in figures:
         pdf.ln(2)
@@ -151,12 +154,16 @@ def _council_pdf(label: str, figures: list[ShownFigure], years: list[int]) -> Ht
         q = f.quality
         pdf.set_font("Helvetica", "", 7)
         pdf.cell(
-            0, 4,
+            0,
+            4,
             text(f"Datakvalitet: dækning {q.coverage}, mangler {q.missing}, forsinket {q.late}"),
-            new_x="LMARGIN", new_y="NEXT",
+            new_x="LMARGIN",
+            new_y="NEXT",
         )
     response = HttpResponse(bytes(pdf.output()), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="noegletal-{label.lower().replace(" ", "-")}.pdf"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="noegletal-{label.lower().replace(" ", "-")}.pdf"'
+    )
     return response
 
 
@@ -165,7 +172,11 @@ def definitions(request: ActorRequest) -> HttpResponse:
     actor = request.actor
     if not any(
         has_permission(actor, p)
-        for p in (Permission.INSIGHT_TEAM, Permission.INSIGHT_MUNICIPALITY, Permission.INSIGHT_COUNCIL)
+        for p in (
+            Permission.INSIGHT_TEAM,
+            Permission.INSIGHT_MUNICIPALITY,
+            Permission.INSIGHT_COUNCIL,
+        )
     ):
         raise Forbidden(_("Din rolle giver ikke adgang til nøgletal."))
     found: list[Any] = [d for versions in definitions_all().values() for d in versions]

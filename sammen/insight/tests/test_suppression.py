@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 from itertools import product
+from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -20,9 +21,9 @@ from sammen.insight.suppression import Equation, determined_cells, protect
 K = 5
 
 
-def table(cells: list[list[int]], name: str = "t") -> tuple[dict, list[Equation]]:
+def table(cells: list[list[int]], name: str = "t") -> tuple[dict[Any, int], list[Equation]]:
     """A two-way table with row totals, column totals and the grand total."""
-    values: dict = {}
+    values: dict[Any, int] = {}
     eqs: list[Equation] = []
     rows, cols = len(cells), len(cells[0])
     for r, c in product(range(rows), range(cols)):
@@ -39,7 +40,7 @@ def table(cells: list[list[int]], name: str = "t") -> tuple[dict, list[Equation]
     return values, eqs
 
 
-def recoverable(hidden: set, values: dict, eqs: list[Equation]) -> set:
+def recoverable(hidden: set[Any], values: dict[Any, int], eqs: list[Equation]) -> set[Any]:
     """The attack: exact null space over Q of the system in the hidden cells."""
     unknowns = sorted(hidden, key=repr)
     idx = {k: i for i, k in enumerate(unknowns)}
@@ -96,7 +97,9 @@ def test_no_hidden_cell_of_a_two_way_table_can_be_recovered(cells: list[list[int
 
 @settings(max_examples=200, deadline=None)
 @given(grids, st.data())
-def test_two_overlapping_breakdowns_sharing_totals(cells: list[list[int]], data: st.DataObject) -> None:
+def test_two_overlapping_breakdowns_sharing_totals(
+    cells: list[list[int]], data: st.DataObject
+) -> None:
     """Areas × months and outcome × months: the same month totals, two ways of splitting
     them. A hidden cell must not follow from the two together."""
     values, eqs = table(cells, "area")

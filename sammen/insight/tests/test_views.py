@@ -63,11 +63,13 @@ def test_director_and_politician_start_on_their_insight_page(world: World, froze
     for who, landing in (("director", "/indsigt/kommune/"), ("politician", "/indsigt/politik/")):
         client = world.client(getattr(world, who))
         first = client.get("/")
-        assert first.status_code == 302 and first["Location"] == "/indsigt/"
+        assert first.status_code == 302
+        assert first["Location"] == "/indsigt/"
         assert client.get("/indsigt/")["Location"] == landing
         page = client.get(landing)
         assert page.status_code == 200
-        assert "data-chart=" in page.text and "<table" in page.text
+        assert "data-chart=" in page.text
+        assert "<table" in page.text
 
 
 def test_director_sees_areas_with_small_numbers_hidden(world: World, frozen: object) -> None:
@@ -76,11 +78,13 @@ def test_director_sees_areas_with_small_numbers_hidden(world: World, frozen: obj
     for i in range(2):
         citizen_create(jobcenter, area=Area.EMPLOYMENT, last_name=f"Job{i}")
     page = world.client(world.director).get("/indsigt/kommune/").text
-    assert "Ældre og sundhed" in page and "Handicap og psykiatri" in page
+    assert "Ældre og sundhed" in page
+    assert "Handicap og psykiatri" in page
     assert ">15<" in page  # 12 + 3 citizens in ældre og sundhed
     assert "&lt;5" in page  # the two in beskæftigelse
     assert ">2<" not in page
-    assert "Dækning" in page and "Beregnet" in page
+    assert "Dækning" in page
+    assert "Beregnet" in page
 
 
 def test_leader_sees_own_units_and_small_cells_suppressed(world: World, frozen: object) -> None:
@@ -137,7 +141,8 @@ def test_break_the_glass_outcomes(world: World, frozen: object) -> None:
         _grant(world, citizens[i], days_ago=3, approved=True)
     _grant(world, citizens[8], days_ago=3, approved=False)
     page = world.client(world.director).get("/indsigt/kommune/").text
-    assert "Godkendt" in page and "Ikke godkendt" in page
+    assert "Godkendt" in page
+    assert "Ikke godkendt" in page
 
 
 def test_council_area_summary_prints_and_exports_pdf(world: World, frozen: object) -> None:
@@ -145,9 +150,11 @@ def test_council_area_summary_prints_and_exports_pdf(world: World, frozen: objec
     client = world.client(world.politician)
     page = client.get("/indsigt/politik/aeldre_sundhed/")
     assert page.status_code == 200
-    assert "2025" in page.text and "2026" in page.text
+    assert "2025" in page.text
+    assert "2026" in page.text
     pdf = client.get("/indsigt/politik/aeldre_sundhed/?format=pdf")
-    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    assert pdf.status_code == 200
+    assert pdf["Content-Type"] == "application/pdf"
     assert client.get("/indsigt/politik/ukendt/").status_code == 404
 
 
@@ -162,11 +169,13 @@ def test_other_roles_have_no_insight(world: World) -> None:
 def test_definitions_page(world: World) -> None:
     page = world.client(world.politician).get("/indsigt/definitioner/")
     assert page.status_code == 200
-    assert "citizens_responsibility" in page.text and "Grænse for små tal" in page.text
+    assert "citizens_responsibility" in page.text
+    assert "Grænse for små tal" in page.text
 
 
 def test_csv_export_obeys_the_same_rules(world: World, frozen: object) -> None:
     _population(world)
     body = world.client(world.director).get("/indsigt/kommune/noegletal.csv").content.decode()
-    assert "Holm" not in body and "Testa" not in body
+    assert "Holm" not in body
+    assert "Testa" not in body
     assert "Borgere pr. område" in body
