@@ -94,14 +94,13 @@ def municipality_csv(request: ActorRequest) -> HttpResponse:
     return response
 
 
-def _council_figures(request: ActorRequest, area: str | None) -> list[ShownFigure]:
-    page = selectors.council_view(actor=request.actor)
+def _council_figures(page: selectors.InsightPage, area: str | None) -> list[ShownFigure]:
     return [figure_present(r, months=MONTHS, only_row=area) for r in page.figures]
 
 
 @access_rule(needs(Permission.INSIGHT_COUNCIL))
 def council(request: ActorRequest) -> HttpResponse:
-    figures = _council_figures(request, None)
+    figures = _council_figures(selectors.council_view(actor=request.actor), None)
     years = figures[0].result.years if figures else []
     return render(
         request,
@@ -112,8 +111,8 @@ def council(request: ActorRequest) -> HttpResponse:
 
 @access_rule(needs(Permission.INSIGHT_COUNCIL))
 def council_area(request: ActorRequest, area: str) -> HttpResponse:
-    label, _page = selectors.council_area(actor=request.actor, area=area)
-    figures = _council_figures(request, area)
+    label, page = selectors.council_area(actor=request.actor, area=area)
+    figures = _council_figures(page, area)
     years = figures[0].result.years if figures else []
     context = {"figures": figures, "years": years, "area": area, "area_label": label}
     if request.GET.get("format") == "pdf":
