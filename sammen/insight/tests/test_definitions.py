@@ -39,7 +39,9 @@ def test_the_shipped_definitions_load_and_each_has_a_query() -> None:
         for d in versions:
             assert d.query in REGISTRY
             assert d.threshold >= 5
-            assert d.title and d.explanation and d.formula
+            assert d.title
+            assert d.explanation
+            assert d.formula
 
 
 def test_every_definition_file_is_released_with_its_hash() -> None:
