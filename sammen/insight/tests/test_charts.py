@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-import plotly.graph_objects as go
+import plotly.graph_objects as go  # type: ignore[import-untyped]
 import pytest
 import time_machine
 

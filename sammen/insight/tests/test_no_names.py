@@ -12,14 +12,14 @@ import time_machine
 
 from sammen.citizens.models import Citizen
 from sammen.demo.generator import municipality_generate, municipality_get_or_create
-from sammen.organisation.models import Area, Membership, Role
+from sammen.organisation.models import Area, Membership, Municipality, Role
 from sammen.organisation.tests import factories as f
 
 TODAY = dt.date(2026, 3, 2)
 
 
 @pytest.fixture
-def demo(db: None) -> object:
+def demo(db: None) -> Municipality:
     municipality = municipality_get_or_create(name="Lækby")
     with time_machine.travel(dt.datetime(2026, 3, 2, 11, 0, tzinfo=dt.UTC), tick=False):
         municipality_generate(
@@ -34,7 +34,7 @@ def demo(db: None) -> object:
     return municipality
 
 
-def _needles(municipality: object) -> list[str]:
+def _needles(municipality: Municipality) -> list[str]:
     needles: list[str] = []
     for c in Citizen.objects.filter(municipality=municipality):
         needles += [
@@ -49,7 +49,7 @@ def _needles(municipality: object) -> list[str]:
 
 
 @pytest.mark.parametrize("role", [Role.DIRECTOR, Role.POLITICIAN])
-def test_no_citizen_identity_in_any_aggregate_response(demo: object, role: str) -> None:
+def test_no_citizen_identity_in_any_aggregate_response(demo: Municipality, role: str) -> None:
     member = Membership.objects.filter(municipality=demo, role=role).select_related("staff")[0]
     client = f.logged_in_client(member.staff)
     urls = ["/indsigt/politik/", "/indsigt/definitioner/"]
