@@ -47,9 +47,14 @@ def chart_spec(result: FigureResult, *, months: int, rows: str = "rows") -> dict
         "data": traces,
         "layout": {
             "margin": {"l": 48, "r": 8, "t": 8, "b": 40},
-            "height": 280,
+            "height": 300,
             "legend": {"orientation": "h", "y": -0.25},
-            "yaxis": {"rangemode": "tozero", "ticksuffix": " %" if share else ""},
+            "xaxis": {"automargin": True, "tickangle": -45},
+            "yaxis": {
+                "rangemode": "tozero",
+                "ticksuffix": " %" if share else "",
+                "automargin": True,
+            },
             "font": {"family": "system-ui, sans-serif", "size": 12},
             "paper_bgcolor": "#ffffff",
             "plot_bgcolor": "#ffffff",

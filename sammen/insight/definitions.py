@@ -82,6 +82,7 @@ class Definition:
     parameters: dict[str, Any]
     denominator: str
     content_hash: str
+    order: int = 0
 
     @property
     def ref(self) -> str:
@@ -178,6 +179,7 @@ def definition_parse(doc: Any, *, name: str, released: dict[str, str] | None = N
         parameters=dict(doc.get("parameters", {})),
         denominator=str(doc.get("denominator", "")),
         content_hash=digest,
+        order=int(doc.get("order", 0)),
     )
 
 

@@ -44,7 +44,7 @@ def _today() -> tuple[dt.date, dt.datetime]:
 
 def definitions_current(on: dt.date) -> list[Definition]:
     found = [definition_in_force(fid, on) for fid in sorted(definitions_all())]
-    return [d for d in found if d is not None]
+    return sorted((d for d in found if d is not None), key=lambda d: (d.order, d.id))
 
 
 def unit_subtree(actor: Actor) -> list[OrgUnit]:

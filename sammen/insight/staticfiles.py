@@ -4,6 +4,7 @@ the repository): `/static/insight/plotly.min.js`. Only that one file is exposed.
 from __future__ import annotations
 
 import importlib.util
+import re
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,26 @@ if _SPEC is None or _SPEC.origin is None:
     raise ImportError("plotly is a dependency of sammen.insight (pyproject.toml)")
 PLOTLY_DIR = Path(_SPEC.origin).resolve().parent / "package_data"
 PUBLISHED = "insight/plotly.min.js"
+
+
+_RULE = re.compile(r'"((?:[^"\\]|\\.)*)":(?:"((?:[^"\\]|\\.)*)"|\'((?:[^\'\\]|\\.)*)\')')
+
+
+def plotly_css() -> str:
+    """The style rules plotly.js would inject as a <style> element (which the CSP refuses), as
+    a stylesheet: `static/insight/plotly.css` holds this text, and a test keeps it equal to
+    what the installed plotly.js carries. The page marks plotly's style element as present
+    (`<link id="plotly.js-style-global" class="no-inline-styles">`), so plotly injects none."""
+    source = (PLOTLY_DIR / "plotly.min.js").read_text(encoding="utf-8")
+    start = source.index('{"X,X div"')
+    end = source.index("};for(", start)
+    rules = []
+    for m in _RULE.finditer(source[start : end + 1]):
+        selector = re.sub(r"^,", " ,", m.group(1))
+        selector = selector.replace("X", ".js-plotly-plot .plotly").replace("Y", ".plotly-notifier")
+        body = m.group(2) if m.group(2) is not None else m.group(3)
+        rules.append(f"{selector}{{{body}}}")
+    return "\n".join(rules) + "\n"
 
 
 class PlotlyFinder(BaseFinder):

@@ -47,3 +47,27 @@ def test_plotly_js_is_served_by_the_app_with_the_nonce(world: World, frozen: obj
     body = b"".join(js.streaming_content) if js.streaming else js.content  # type: ignore[attr-defined]
     assert b"plotly" in body[:2000].lower()
     assert client.get("/static/insight/datasets/iris.csv.gz").status_code == 404
+
+
+def test_plotly_css_file_matches_the_installed_plotly() -> None:
+    from pathlib import Path
+
+    from sammen.insight.staticfiles import plotly_css
+
+    shipped = Path(__file__).resolve().parent.parent / "static" / "insight" / "plotly.css"
+    body = shipped.read_text(encoding="utf-8").split("\n", 1)[1]
+    assert body == plotly_css(), "plotly was upgraded: regenerate static/insight/plotly.css"
+
+
+def test_every_style_plotly_would_inject_is_already_marked_present() -> None:
+    """plotly.js skips a <style> it finds by id; the CSP would refuse it anyway."""
+    import re
+    from pathlib import Path
+
+    from sammen.insight.staticfiles import PLOTLY_DIR
+
+    source = (PLOTLY_DIR / "plotly.min.js").read_text(encoding="utf-8")
+    ids = set(re.findall(r'getElementById\("([0-9a-f]{64})"\)', source))
+    assets = Path(__file__).resolve().parent.parent / "templates" / "insight" / "_assets.html"
+    assert ids
+    assert all(f'id="{i}"' in assets.read_text(encoding="utf-8") for i in ids)
