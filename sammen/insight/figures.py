@@ -176,7 +176,7 @@ def figure_sql(
     counts = (
         "COUNT(DISTINCT CASE WHEN f.hit = 1 THEN f.subject_id END), COUNT(DISTINCT f.subject_id)"
     )
-    column = {"area": "f.area", "unit": "f.unit_id"}[by]
+    column = {"area": "CAST(f.area AS TEXT)", "unit": "CAST(f.unit_id AS TEXT)"}[by]
     parts = [
         f"SELECT 'r', f.pkey, {column}, {counts} FROM f{where} GROUP BY f.pkey, {column}",  # noqa: S608 - constant SQL, values as parameters
         f"SELECT 't', f.pkey, '', {counts} FROM f{where} GROUP BY f.pkey",  # noqa: S608 - constant SQL, values as parameters
