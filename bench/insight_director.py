@@ -225,14 +225,13 @@ GROUP BY p.pkey, r.area
 def _run_one(args: argparse.Namespace) -> int:
     _setup_django(args)
     from django.db import connection, models
-    from django.test import Client
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
     from sammen.insight import selectors
     from sammen.insight.figures import two_years
     from sammen.organisation.models import Membership, Role
-    from sammen.organisation.tests.factories import actor_for
+    from sammen.organisation.tests.factories import actor_for, logged_in_client
 
     populated = _populate(args)
     if args.populate_only:
@@ -245,8 +244,7 @@ def _run_one(args: argparse.Namespace) -> int:
     )
     assert director is not None
     actor = actor_for(director.staff)
-    client = Client()
-    client.force_login(director.staff.user)
+    client = logged_in_client(director.staff, verified=False)
     today, now = timezone.localdate(), timezone.now()
     periods = two_years(today, now)
     values = ", ".join(["(%s, %s)"] * len(periods))

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from sammen.core.access_rules import STAFF, access_rule, needs
 from sammen.core.errors import Forbidden
+from sammen.core.presenters import datetime_text
 from sammen.core.requests import ActorRequest
 from sammen.insight import selectors
 from sammen.insight.definitions import definitions_all
@@ -136,7 +137,7 @@ def _council_pdf(label: str, figures: list[ShownFigure], years: list[int]) -> Ht
     pdf.cell(
         0,
         5,
-        text(f"Udskrevet {timezone.localtime():%d.%m.%Y %H:%M}. Tal under 5 vises som <5."),
+        text(f"Udskrevet {datetime_text(timezone.now())}. Tal under 5 vises som <5."),
         new_x="LMARGIN",
         new_y="NEXT",
     )
