@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "sammen.care_plans",
     "sammen.triage",
     "sammen.visits",
+    "sammen.insight",
     "sammen.demo",
     # FHIR R4 facade and its system clients (OAuth2 client credentials).
     "oauth2_provider",
@@ -225,6 +226,12 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "sammen" / "static"]
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    # plotly.min.js straight from the installed plotly package (insight charts, no CDN).
+    "sammen.insight.staticfiles.PlotlyFinder",
+]
 WHITENOISE_USE_FINDERS = True
 # Files served at the site root (favicon.ico), also with DEBUG off.
 WHITENOISE_ROOT = BASE_DIR / "sammen" / "static_root"

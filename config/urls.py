@@ -30,6 +30,7 @@ urlpatterns = [
         include((fhir_urls.admin_urlpatterns, "fhir_admin")),
     ),
     path("", include("sammen.consultations.urls")),
+    path("indsigt/", include("sammen.insight.urls")),
     # Support-only Django admin: superuser with a verified second factor (django-otp's site).
     path(
         "support/",

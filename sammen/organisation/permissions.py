@@ -73,6 +73,18 @@ class Permission(models.TextChoices):
     VISIT_PLAN = (
         "visit_plan",
         _("Fordele besøg, oprette akutte besøg og se afvigelser for sine teams"),
+    # Insight (issue 13): figures, never a name, except a leader's drill-down inside reach.
+    INSIGHT_TEAM = (
+        "insight_team",
+        _("Se nøgletal for egne enheder og listen over egne borgere bag et tal"),
+    )
+    INSIGHT_MUNICIPALITY = (
+        "insight_municipality",
+        _("Se nøgletal for hele kommunen, områderne side om side (uden navne)"),
+    )
+    INSIGHT_COUNCIL = (
+        "insight_council",
+        _("Se politiske nøgletal med forklaring og udskrive et resumé pr. område"),
     )
 
 
@@ -99,10 +111,11 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             P.ACCESS_REVIEW,
             P.TEAM_SERVICES,
             P.VISIT_PLAN,
+            P.INSIGHT_TEAM,
         }
     ),
-    Role.DIRECTOR: frozenset(),
-    Role.POLITICIAN: frozenset(),
+    Role.DIRECTOR: frozenset({P.INSIGHT_MUNICIPALITY, P.INSIGHT_COUNCIL}),
+    Role.POLITICIAN: frozenset({P.INSIGHT_COUNCIL}),
     Role.ADMINISTRATOR: frozenset({P.ORGANISATION_ADMIN}),
 }
 
@@ -113,6 +126,9 @@ CITIZEN_ACCESS: frozenset[Permission] = frozenset(
 )
 # Two-factor login is required for these (citizen data, and granting access to it).
 MFA_PERMISSIONS: frozenset[Permission] = CITIZEN_ACCESS | {P.ORGANISATION_ADMIN}
+# Permissions that show protected aggregates only (small cells suppressed, no name): a role
+# holding nothing else opens no citizen and grants nothing, so it takes effect at once.
+AGGREGATES_ONLY: frozenset[Permission] = frozenset({P.INSIGHT_MUNICIPALITY, P.INSIGHT_COUNCIL})
 
 
 def permissions_for(role: str) -> frozenset[Permission]:
@@ -135,8 +151,9 @@ def role_widens_citizen_access(role: str) -> bool:
 
 
 def role_needs_second_approver(role: str) -> bool:
-    """A role that gives any permission is pending until a second administrator approves."""
-    return bool(permissions_for(role))
+    """A role that gives any permission is pending until a second administrator approves;
+    protected aggregates alone (direktion, politician) are not access to anyone's data."""
+    return bool(permissions_for(role) - AGGREGATES_ONLY)
 
 
 def permission_table() -> list[tuple[Permission, list[bool]]]:

@@ -39,6 +39,7 @@ from sammen.organisation.forms import (
 from sammen.organisation.models import MembershipRequest
 from sammen.organisation.permissions import Permission
 from sammen.organisation.start import start_panels_for
+from sammen.organisation.permissions import AGGREGATES_ONLY, Permission
 
 
 def _safe_next(request: HttpRequest, default: str) -> str:
@@ -139,6 +140,11 @@ def home(request: ActorRequest) -> HttpResponse:
     # contributed by the modules above (organisation.start).
     panels = [(p.template, p.load(request)) for p in start_panels_for(request.actor)]
     return render(request, "organisation/home.html", {"panels": panels})
+    # Direktion and politicians work on figures only: their start page is the insight view.
+    held = request.actor.permissions
+    if held and held <= AGGREGATES_ONLY:
+        return redirect("insight:home")
+    return render(request, "organisation/home.html")
 
 
 @access_rule(STAFF)
