@@ -73,6 +73,7 @@ class Permission(models.TextChoices):
     VISIT_PLAN = (
         "visit_plan",
         _("Fordele besøg, oprette akutte besøg og se afvigelser for sine teams"),
+    )
     # Insight (issue 13): figures, never a name, except a leader's drill-down inside reach.
     INSIGHT_TEAM = (
         "insight_team",
@@ -89,9 +90,7 @@ class Permission(models.TextChoices):
 
 
 P = Permission
-_CARE = frozenset(
-    {P.CITIZEN_READ, P.BREAK_THE_GLASS, P.DOCUMENT, P.VISIT_DELIVER, P.CONSULTATION}
-)
+_CARE = frozenset({P.CITIZEN_READ, P.BREAK_THE_GLASS, P.DOCUMENT, P.VISIT_DELIVER, P.CONSULTATION})
 _CLINICAL = _CARE | {P.CITIZEN_WRITE, P.DOCUMENT_HEALTH, P.DOCUMENT_ASSESSMENT, P.TRIAGE_ASSESS}
 
 # The table. Direktion and politicians see aggregates only (no named citizen); an

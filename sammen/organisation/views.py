@@ -37,7 +37,6 @@ from sammen.organisation.forms import (
     staff_initial,
 )
 from sammen.organisation.models import MembershipRequest
-from sammen.organisation.permissions import Permission
 from sammen.organisation.start import start_panels_for
 from sammen.organisation.permissions import AGGREGATES_ONLY, Permission
 
@@ -136,15 +135,14 @@ def set_language(request: HttpRequest) -> HttpResponse:
 
 @access_rule(STAFF)
 def home(request: ActorRequest) -> HttpResponse:
-    # Care roles start on their day list (kørliste), planners on their teams' day: panels
-    # contributed by the modules above (organisation.start).
-    panels = [(p.template, p.load(request)) for p in start_panels_for(request.actor)]
-    return render(request, "organisation/home.html", {"panels": panels})
     # Direktion and politicians work on figures only: their start page is the insight view.
     held = request.actor.permissions
     if held and held <= AGGREGATES_ONLY:
         return redirect("insight:home")
-    return render(request, "organisation/home.html")
+    # Care roles start on their day list (kørliste), planners on their teams' day: panels
+    # contributed by the modules above (organisation.start).
+    panels = [(p.template, p.load(request)) for p in start_panels_for(request.actor)]
+    return render(request, "organisation/home.html", {"panels": panels})
 
 
 @access_rule(STAFF)
