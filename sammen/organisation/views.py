@@ -37,8 +37,8 @@ from sammen.organisation.forms import (
     staff_initial,
 )
 from sammen.organisation.models import MembershipRequest
-from sammen.organisation.start import start_panels_for
 from sammen.organisation.permissions import AGGREGATES_ONLY, Permission
+from sammen.organisation.start import start_panels_for
 
 
 def _safe_next(request: HttpRequest, default: str) -> str:
