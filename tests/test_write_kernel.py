@@ -74,6 +74,10 @@ EXEMPT: dict[str, str] = {
 }
 # Whole modules without citizen data (the layering keeps Citizen out of them).
 EXEMPT_MODULES: dict[str, str] = {
+    "sammen.fhir.services": (
+        "system clients of the FHIR facade (create, rotate key, deactivate): no citizen data; "
+        "each change is logged as a privilege change by the module itself"
+    ),
     "sammen.organisation.services": (
         "login, MFA, units, staff and roles: no citizen data; role and unit changes are logged "
         "as privilege changes (operation privilege) by the module itself"

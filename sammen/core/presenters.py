@@ -38,5 +38,26 @@ def datetime_text(value: dt.datetime | None) -> str:
     return dateformat.format(_local(value), DATETIME_FORMAT)
 
 
+def time_text(value: dt.datetime | None) -> str:
+    """The local clock time of a moment ("14:05"); empty for none."""
+    if not isinstance(value, dt.datetime):
+        return ""
+    return dateformat.format(_local(value), "H:i")
+
+
+def day_text(value: dt.date | None) -> str:
+    """A day on a day list ("onsdag 2. december"); empty for none."""
+    if not isinstance(value, dt.date):
+        return ""
+    return dateformat.format(value, "l j. F")
+
+
+def short_datetime_text(value: dt.datetime | None) -> str:
+    """A recent moment without the year ("2. dec 14:05"); empty for none."""
+    if not isinstance(value, dt.datetime):
+        return ""
+    return dateformat.format(_local(value), "j. b H:i")
+
+
 def yes_no(value: object) -> str:
     return _("Ja") if value else _("Nej")

@@ -51,7 +51,7 @@ class Permission(models.TextChoices):
         _("Administrere enheder, medarbejdere og roller"),
     )
     VISITATION = (
-        "visitation",
+        "visitation_decide",
         _("Visitere: modtage henvendelser, udrede, træffe afgørelser og følge op på indsatser"),
     )
     TEAM_SERVICES = (

@@ -18,10 +18,12 @@ from django.db import transaction
 from django.db.models import Max, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from sammen.access import gate
 from sammen.access.lists import record_many
 from sammen.access.models import Purpose
 from sammen.care_plans.models import Service
 from sammen.care_plans.selectors import VS_FFB_YDELSER, VS_INDSATSER, display
+from sammen.core import presenters
 from sammen.core.actor import Actor
 from sammen.core.errors import Forbidden, NotFound
 from sammen.journal.models import Entry, EntryStatus
@@ -216,7 +218,7 @@ def _since(actor: Actor, visits: list[Visit]) -> dict[uuid.UUID, Since]:
             d.note or d.outcome != DeliveryOutcome.DELIVERED
         ):
             what = d.note or str(BY_KEY[d.reason_code].text if d.reason_code in BY_KEY else "")
-            when = timezone.localtime(d.started_at).strftime("%d.%m %H:%M")
+            when = presenters.short_datetime_text(d.started_at)
             notes[d.citizen_id].append(
                 f"{when} {d.staff.first_name}: {d.get_outcome_display()}. {what}".strip()
             )
@@ -391,3 +393,10 @@ def visit_check(*, actor: Actor, visit_id: Any) -> None:
         row["second_assigned_to_id"],
     ):
         raise Forbidden("Besøget hører til et andet team.")
+
+
+def absence_citizen(*, actor: Actor, citizen_id: Any) -> Any:
+    """The citizen an absence is registered for (name in the heading), through the gate:
+    another municipality's or a missing id is 404, a citizen outside reach 403 with
+    break-the-glass, like every citizen route."""
+    return gate.citizen_open(actor=actor, citizen_id=citizen_id, object_type="visit").citizen

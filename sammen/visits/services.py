@@ -31,6 +31,7 @@ from sammen.access.writes import citizen_write, citizen_write_service
 from sammen.care_plans.models import Service, ServiceStatus
 from sammen.care_plans.selectors import VS_FFB_YDELSER, VS_INDSATSER, display
 from sammen.citizens.models import Citizen, CitizenStatus
+from sammen.core import presenters
 from sammen.core.actor import Actor
 from sammen.core.errors import Forbidden, NotFound, ValidationFailed
 from sammen.core.ids import parse_uuid
@@ -810,7 +811,7 @@ def _conflict_done(actor: Actor, client_id: uuid.UUID, visit: Visit) -> Delivery
     if other is None:
         text = "Besøget er allerede registreret."
     else:
-        when = timezone.localtime(other.started_at).strftime("%H:%M")
+        when = presenters.time_text(other.started_at)
         text = (
             f"{_who(other.staff)} har allerede registreret besøget "
             f"({other.get_outcome_display().lower()} kl. {when}). Din registrering er ikke gemt."

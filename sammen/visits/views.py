@@ -301,10 +301,14 @@ def one_off(request: ActorRequest) -> HttpResponse:
     )
 
 
-@access_rule(needs(Permission.VISIT_PLAN))
+@access_rule(needs(Permission.CITIZEN_READ))
 @require_http_methods(["GET", "POST"])
 def absence(request: ActorRequest, citizen_id: Any) -> HttpResponse:
+    """The citizen is looked up first (404 / 403 with break-the-glass like every citizen
+    route), then the planning permission is required."""
     actor = request.actor
+    citizen = selectors.absence_citizen(actor=actor, citizen_id=citizen_id)
+    services.plan_require(actor=actor)
     form = AbsenceForm(request.POST or None, initial={"starts_on": timezone.localdate()})
     return form_handle(
         request,
@@ -320,6 +324,7 @@ def absence(request: ActorRequest, citizen_id: Any) -> HttpResponse:
         success_message=_("Fraværet er registreret, og besøgene i perioden er aflyst."),
         template="visits/absence.html",
         partial=None,
+        context={"citizen": citizen},
     )
 
 

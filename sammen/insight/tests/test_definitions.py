@@ -54,7 +54,7 @@ def test_every_definition_file_is_released_with_its_hash() -> None:
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        (lambda d: d.update(sources=["care_plans_decision", *d["sources"]]), "findes ikke"),
+        (lambda d: d.update(sources=["ingen_tabel_med_dette_navn", *d["sources"]]), "findes ikke"),
         (lambda d: d.update(sources=["citizens_responsibility"]), "som ikke står i 'sources'"),
         (lambda d: d.pop("when_denominator_zero"), "nævner, der kan være 0"),
         (lambda d: d.update(threshold=3), "mindst 5"),
